@@ -1,0 +1,342 @@
+package dev.keyhole;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.OptionalInt;
+import java.util.Set;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * One handle's permission: where its value comes from (a {@link SecretRef} or a credential issuer)
+ * and how it may be used — by which tools, towards which destination hosts, with which commands, how
+ * many times, for how long, and whether a human must approve the first use.
+ *
+ * <p>Deny by default: a grant with no tools can be used by no tool ({@code "*"} allows every tool,
+ * and should be rare). A grant with no destinations cannot be used by a tool call that has a
+ * destination (an HTTP request, say); a grant with no commands cannot be used by the process tool.
+ *
+ * <p>Immutable; build with {@link #builder(String)}. Contains no secret.
+ */
+public final class Grant {
+  /** The tool wildcard: every tool. */
+  public static final String ANY_TOOL = "*";
+
+  private final SecretHandle handle;
+  private final @Nullable SecretRef ref;
+  private final @Nullable String issuer;
+  private final Map<String, String> issuerParameters;
+  private final Set<String> tools;
+  private final List<HostPattern> destinations;
+  private final Set<String> commands;
+  private final @Nullable Integer maxUses;
+  private final @Nullable Duration ttl;
+  private final boolean approvalRequired;
+  private final boolean allowHttpLocalhost;
+  private final @Nullable String description;
+
+  private Grant(Builder b) {
+    this.handle = b.handle;
+    this.ref = b.ref;
+    this.issuer = b.issuer;
+    this.issuerParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.issuerParameters));
+    this.tools = Collections.unmodifiableSet(new LinkedHashSet<>(b.tools));
+    this.destinations = List.copyOf(b.destinations);
+    this.commands = Collections.unmodifiableSet(new LinkedHashSet<>(b.commands));
+    this.maxUses = b.maxUses;
+    this.ttl = b.ttl;
+    this.approvalRequired = b.approvalRequired;
+    this.allowHttpLocalhost = b.allowHttpLocalhost;
+    this.description = b.description;
+  }
+
+  /** A builder for the grant of handle {@code name}. */
+  public static Builder builder(String name) {
+    return new Builder(SecretHandle.of(name));
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder(handle);
+    b.ref = ref;
+    b.issuer = issuer;
+    b.issuerParameters.putAll(issuerParameters);
+    b.tools.addAll(tools);
+    b.destinations.addAll(destinations);
+    b.commands.addAll(commands);
+    b.maxUses = maxUses;
+    b.ttl = ttl;
+    b.approvalRequired = approvalRequired;
+    b.allowHttpLocalhost = allowHttpLocalhost;
+    b.description = description;
+    return b;
+  }
+
+  /** The grant's name, which is the handle name (or handle-name prefix for issuer grants). */
+  public String name() {
+    return handle.name();
+  }
+
+  /** The handle of a reference grant. For issuer grants, see {@link #handlesFor(List)}. */
+  public SecretHandle handle() {
+    return handle;
+  }
+
+  public Optional<SecretRef> ref() {
+    return Optional.ofNullable(ref);
+  }
+
+  /** The credential issuer id, for issuer grants. */
+  public Optional<String> issuer() {
+    return Optional.ofNullable(issuer);
+  }
+
+  public Map<String, String> issuerParameters() {
+    return issuerParameters;
+  }
+
+  public Set<String> tools() {
+    return tools;
+  }
+
+  public List<HostPattern> destinations() {
+    return destinations;
+  }
+
+  /** Executable names (file name, no path) the process tool may run with this grant. */
+  public Set<String> commands() {
+    return commands;
+  }
+
+  public OptionalInt maxUses() {
+    return maxUses == null ? OptionalInt.empty() : OptionalInt.of(maxUses);
+  }
+
+  /** How long after the task opens the grant stays usable (bounded by the task's own TTL). */
+  public Optional<Duration> ttl() {
+    return Optional.ofNullable(ttl);
+  }
+
+  public boolean approvalRequired() {
+    return approvalRequired;
+  }
+
+  /** Whether plain {@code http://} is allowed to {@code localhost} / loopback addresses. */
+  public boolean allowHttpLocalhost() {
+    return allowHttpLocalhost;
+  }
+
+  /** A human-readable description; may be shown to the model in tool schemas (never a value). */
+  public Optional<String> description() {
+    return Optional.ofNullable(description);
+  }
+
+  /** The handles this grant exposes given the issuer's parts (one handle for reference grants). */
+  public List<SecretHandle> handlesFor(List<String> issuerParts) {
+    if (issuer == null) {
+      return List.of(handle);
+    }
+    List<SecretHandle> out = new ArrayList<>();
+    for (String part : issuerParts) {
+      out.add(SecretHandle.of(handle.name() + "_" + part));
+    }
+    return out;
+  }
+
+  /** Whether {@code toolName} may use this grant. */
+  public boolean allowsTool(String toolName) {
+    return tools.contains(ANY_TOOL) || tools.contains(toolName);
+  }
+
+  /** Whether {@code host} matches one of the destinations. */
+  public boolean allowsDestination(String host) {
+    for (HostPattern p : destinations) {
+      if (p.matches(host)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  @Override
+  public String toString() {
+    StringBuilder sb = new StringBuilder("Grant[").append(handle.name());
+    if (ref != null) {
+      sb.append(" ref=").append(ref);
+    }
+    if (issuer != null) {
+      sb.append(" issuer=").append(issuer).append(' ').append(issuerParameters.keySet());
+    }
+    sb.append(" tools=").append(tools);
+    if (!destinations.isEmpty()) {
+      sb.append(" destinations=").append(destinations);
+    }
+    if (!commands.isEmpty()) {
+      sb.append(" commands=").append(commands);
+    }
+    if (maxUses != null) {
+      sb.append(" maxUses=").append(maxUses);
+    }
+    if (ttl != null) {
+      sb.append(" ttl=").append(ttl);
+    }
+    if (approvalRequired) {
+      sb.append(" approval");
+    }
+    return sb.append(']').toString();
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof Grant g && g.toString().equals(toString())
+        && g.issuerParameters.equals(issuerParameters)
+        && Objects.equals(g.description, description)
+        && g.allowHttpLocalhost == allowHttpLocalhost;
+  }
+
+  @Override
+  public int hashCode() {
+    return toString().hashCode();
+  }
+
+  /** Builds a {@link Grant}; validation happens in {@link #build()}. */
+  public static final class Builder {
+    private final SecretHandle handle;
+    private @Nullable SecretRef ref;
+    private @Nullable String issuer;
+    private final Map<String, String> issuerParameters = new LinkedHashMap<>();
+    private final Set<String> tools = new LinkedHashSet<>();
+    private final List<HostPattern> destinations = new ArrayList<>();
+    private final Set<String> commands = new LinkedHashSet<>();
+    private @Nullable Integer maxUses;
+    private @Nullable Duration ttl;
+    private boolean approvalRequired;
+    private boolean allowHttpLocalhost;
+    private @Nullable String description;
+
+    private Builder(SecretHandle handle) {
+      this.handle = handle;
+    }
+
+    /** The value comes from this reference, e.g. {@code env:GITHUB_TOKEN}. */
+    public Builder ref(String reference) {
+      return ref(SecretRef.parse(reference));
+    }
+
+    public Builder ref(SecretRef reference) {
+      this.ref = Objects.requireNonNull(reference, "reference");
+      return this;
+    }
+
+    /** The value is issued per task by the credential issuer with this id. */
+    public Builder issuer(String issuerId, Map<String, String> parameters) {
+      this.issuer = Objects.requireNonNull(issuerId, "issuerId");
+      this.issuerParameters.clear();
+      this.issuerParameters.putAll(parameters);
+      return this;
+    }
+
+    /** Tools that may use the handle; {@code "*"} for any tool. */
+    public Builder tools(String... toolNames) {
+      for (String t : toolNames) {
+        tools.add(Objects.requireNonNull(t, "tool"));
+      }
+      return this;
+    }
+
+    public Builder tools(Iterable<String> toolNames) {
+      toolNames.forEach(t -> tools.add(Objects.requireNonNull(t, "tool")));
+      return this;
+    }
+
+    /** Destination hosts: {@code api.github.com} or {@code *.github.com}. */
+    public Builder destinations(String... hostPatterns) {
+      for (String p : hostPatterns) {
+        destinations.add(HostPattern.parse(p));
+      }
+      return this;
+    }
+
+    public Builder destinations(Iterable<String> hostPatterns) {
+      hostPatterns.forEach(p -> destinations.add(HostPattern.parse(p)));
+      return this;
+    }
+
+    /** Executable names the process tool may run with this grant, e.g. {@code psql}, {@code aws}. */
+    public Builder commands(String... executables) {
+      for (String c : executables) {
+        commands.add(Objects.requireNonNull(c, "command"));
+      }
+      return this;
+    }
+
+    public Builder commands(Iterable<String> executables) {
+      executables.forEach(c -> commands.add(Objects.requireNonNull(c, "command")));
+      return this;
+    }
+
+    public Builder maxUses(int uses) {
+      if (uses < 1) {
+        throw new IllegalArgumentException(
+            "maxUses of grant '" + handle.name() + "' must be at least 1, was " + uses);
+      }
+      this.maxUses = uses;
+      return this;
+    }
+
+    public Builder ttl(Duration duration) {
+      if (duration.isNegative() || duration.isZero()) {
+        throw new IllegalArgumentException(
+            "ttl of grant '" + handle.name() + "' must be positive, was " + duration);
+      }
+      this.ttl = duration;
+      return this;
+    }
+
+    public Builder approvalRequired(boolean required) {
+      this.approvalRequired = required;
+      return this;
+    }
+
+    public Builder allowHttpLocalhost(boolean allow) {
+      this.allowHttpLocalhost = allow;
+      return this;
+    }
+
+    public Builder description(@Nullable String text) {
+      this.description = text;
+      return this;
+    }
+
+    /**
+     * Validates and builds.
+     *
+     * @throws PolicyFileException if neither or both of ref and issuer are set, or no tool is named
+     */
+    public Grant build() {
+      if ((ref == null) == (issuer == null)) {
+        throw new PolicyFileException(
+            "Grant '" + handle.name() + "' needs exactly one source: 'ref' (e.g. env:GITHUB_TOKEN)"
+                + " or 'issuer' (e.g. aws-sts)");
+      }
+      if (tools.isEmpty()) {
+        throw new PolicyFileException(
+            "Grant '" + handle.name() + "' names no tools, so no tool could use it; list the tool"
+                + " names that may use it (or '*' for any tool)");
+      }
+      for (String c : commands) {
+        if (c.isBlank() || c.contains("/") || c.contains("\\")) {
+          throw new PolicyFileException(
+              "Grant '" + handle.name() + "' command '" + c + "' is invalid; name the executable"
+                  + " without a path, e.g. 'psql'");
+        }
+      }
+      return new Grant(this);
+    }
+  }
+}

@@ -1,0 +1,130 @@
+package dev.keyhole;
+
+import dev.keyhole.internal.PolicyLoader;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The central, reviewable configuration: which handles exist, where each value comes from, and
+ * which tools, destinations and commands may use it, for how long and with whose approval.
+ *
+ * <p>Built in code with {@link #builder()} or loaded from a YAML or JSON file that a security team
+ * can review:
+ *
+ * <pre>{@code
+ * version: 1
+ * taskTtl: 15m                  # default lifetime of a task scope
+ * handles:
+ *   github_token:
+ *     ref: env:GITHUB_TOKEN
+ *     tools: [http_request]
+ *     destinations: [api.github.com]
+ *     maxUses: 20
+ *     approval: false
+ *   aws:
+ *     issuer: aws-sts
+ *     parameters: { roleArn: "arn:aws:iam::123456789012:role/agent" }
+ *     tools: [run_process]
+ *     commands: [aws]
+ * }</pre>
+ *
+ * Unknown keys and invalid values are rejected with the file, the path and the reason. Immutable.
+ */
+public final class Policy {
+  /** Default task lifetime when neither the policy nor the task says: 15 minutes. */
+  public static final Duration DEFAULT_TASK_TTL = Duration.ofMinutes(15);
+
+  private final Map<String, Grant> grants;
+  private final Duration taskTtl;
+
+  private Policy(Builder b) {
+    this.grants = Collections.unmodifiableMap(new LinkedHashMap<>(b.grants));
+    this.taskTtl = b.taskTtl;
+  }
+
+  public static Builder builder() {
+    return new Builder();
+  }
+
+  /** An empty policy: grants must then be given per task. */
+  public static Policy empty() {
+    return builder().build();
+  }
+
+  /**
+   * Loads a policy file; {@code .yaml}/{@code .yml} are read as YAML, anything else as JSON.
+   *
+   * @throws PolicyFileException naming the file, path and reason
+   */
+  public static Policy load(Path file) {
+    return PolicyLoader.load(file);
+  }
+
+  /**
+   * Parses policy text (YAML is a superset of JSON, so both work).
+   *
+   * @param sourceName used in error messages, e.g. the file name
+   */
+  public static Policy parse(String text, String sourceName) {
+    return PolicyLoader.parse(text, sourceName);
+  }
+
+  public Builder toBuilder() {
+    Builder b = new Builder();
+    b.grants.putAll(grants);
+    b.taskTtl = taskTtl;
+    return b;
+  }
+
+  /** The grant named {@code name}, if any. */
+  public Optional<Grant> grant(String name) {
+    return Optional.ofNullable(grants.get(name));
+  }
+
+  public Collection<Grant> grants() {
+    return grants.values();
+  }
+
+  public Duration taskTtl() {
+    return taskTtl;
+  }
+
+  @Override
+  public String toString() {
+    return "Policy[taskTtl=" + taskTtl + ", grants=" + grants.values() + "]";
+  }
+
+  /** Builds a {@link Policy}. */
+  public static final class Builder {
+    private final Map<String, Grant> grants = new LinkedHashMap<>();
+    private Duration taskTtl = DEFAULT_TASK_TTL;
+
+    private Builder() {}
+
+    public Builder grant(Grant grant) {
+      Objects.requireNonNull(grant, "grant");
+      if (grants.putIfAbsent(grant.name(), grant) != null) {
+        throw new PolicyFileException("Policy defines grant '" + grant.name() + "' twice");
+      }
+      return this;
+    }
+
+    public Builder taskTtl(Duration ttl) {
+      if (ttl.isNegative() || ttl.isZero()) {
+        throw new PolicyFileException("Policy taskTtl must be positive, was " + ttl);
+      }
+      this.taskTtl = ttl;
+      return this;
+    }
+
+    public Policy build() {
+      return new Policy(this);
+    }
+  }
+}

@@ -1,0 +1,73 @@
+package dev.keyhole;
+
+import java.time.Instant;
+import java.util.Collection;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+/**
+ * One agent task's window of access. Opened with {@link Keyhole#openTask}; handles resolve only
+ * through an open scope, for the tools, destinations and commands its grants allow.
+ *
+ * <p>Closing the scope (or its TTL running out, measured on Keyhole's {@link java.time.Clock}) makes
+ * every handle of the task dead, revokes issued credentials (or leaves them to expire where the
+ * backing service cannot revoke), destroys the task's cached values and writes the closing audit
+ * event. {@link #close()} is idempotent and safe to call from any thread.
+ *
+ * <p>Security: a scope holds values only in its own cache; {@link #resolve} returns a fresh copy the
+ * caller must destroy (the {@link ToolGuard} does this for you).
+ */
+public interface TaskScope extends AutoCloseable {
+  String taskId();
+
+  Optional<String> agentId();
+
+  /** When the task's TTL runs out. */
+  Instant expiresAt();
+
+  /** Whether the scope is still open (not closed, not expired). */
+  boolean isOpen();
+
+  /** Every handle this task may use (issuer grants contribute one handle per part). */
+  Set<SecretHandle> handles();
+
+  /**
+   * The handle named {@code name}, for putting into prompts and tool descriptions.
+   *
+   * @throws PolicyViolationException if the task has no such handle
+   */
+  SecretHandle handle(String name);
+
+  /** The grant behind a handle of this task. */
+  Optional<Grant> grantFor(SecretHandle handle);
+
+  /** The handles of this task that {@code toolName} may use (for tool schemas). */
+  Set<SecretHandle> handlesFor(String toolName);
+
+  /**
+   * Checks policy for {@code use} and returns a fresh copy of the handle's value, owned by the
+   * caller (destroy it after use). Counts as one use of the grant.
+   *
+   * @throws PolicyViolationException when policy denies the use
+   * @throws TaskClosedException when the task is closed or expired
+   * @throws KeyholeException when the provider fails
+   */
+  SecretValue resolve(SecretHandle handle, Use use);
+
+  /**
+   * Like {@link #resolve} for several handles of one call: policy is checked for all of them first,
+   * and references that are not cached yet are fetched together where the provider has a batch API.
+   */
+  Map<SecretHandle, SecretValue> resolveAll(Collection<SecretHandle> handles, Use use);
+
+  /** A tool guard bound to this task with default settings. */
+  ToolGuard toolGuard();
+
+  /** The redactor of the owning {@link Keyhole} (it knows every open task's values). */
+  Redactor redactor();
+
+  /** Ends the task. Idempotent, thread-safe; never throws. */
+  @Override
+  void close();
+}

@@ -1,0 +1,28 @@
+package dev.keyhole.audit;
+
+/** What an {@link AuditEvent} records. */
+public enum AuditEventType {
+  TASK_OPENED,
+  TASK_CLOSED,
+  /** A task's TTL ran out; followed by {@link #TASK_CLOSED}. */
+  TASK_EXPIRED,
+  HANDLE_GRANTED,
+  USE_ALLOWED,
+  USE_DENIED,
+  APPROVAL_REQUESTED,
+  APPROVAL_GRANTED,
+  APPROVAL_DENIED,
+  /** A provider call finished (outcome and latency in the event). */
+  PROVIDER_CALL,
+  /** A cached value was served because the provider failed with a retryable error. */
+  STALE_SERVED,
+  CREDENTIAL_ISSUED,
+  CREDENTIAL_REVOKED,
+  /** A tool read a secret value through a {@code reveal*} call. */
+  VALUE_REVEALED,
+  TOOL_CALLED,
+  TOOL_FAILED,
+  REDACTION_HIT,
+  /** Text outside the output path held something a detector flagged (not a known value). */
+  DETECTION
+}

@@ -1,0 +1,26 @@
+package dev.keyhole.audit;
+
+/**
+ * Receives audit events. Implementations must be thread-safe and must not throw: a failing sink is
+ * logged once by Keyhole and otherwise ignored, so that auditing never breaks a tool call.
+ */
+@FunctionalInterface
+public interface AuditSink {
+  /** Records one event. */
+  void record(AuditEvent event);
+
+  /** A sink that drops everything. */
+  static AuditSink noop() {
+    return e -> {};
+  }
+
+  /** Sends every event to each of {@code sinks} in turn. */
+  static AuditSink all(AuditSink... sinks) {
+    AuditSink[] copy = sinks.clone();
+    return e -> {
+      for (AuditSink s : copy) {
+        s.record(e);
+      }
+    };
+  }
+}

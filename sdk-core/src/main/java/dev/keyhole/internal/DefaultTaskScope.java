@@ -1,0 +1,535 @@
+package dev.keyhole.internal;
+
+import dev.keyhole.ApprovalDecision;
+import dev.keyhole.ApprovalRequest;
+import dev.keyhole.Grant;
+import dev.keyhole.KeyholeException;
+import dev.keyhole.PolicyViolationException;
+import dev.keyhole.PolicyViolationException.Reason;
+import dev.keyhole.Redactor;
+import dev.keyhole.SecretHandle;
+import dev.keyhole.SecretRef;
+import dev.keyhole.SecretValue;
+import dev.keyhole.TaskClosedException;
+import dev.keyhole.TaskOptions;
+import dev.keyhole.TaskScope;
+import dev.keyhole.ToolGuard;
+import dev.keyhole.Use;
+import dev.keyhole.audit.AuditEventType;
+import dev.keyhole.spi.CredentialIssuer;
+import dev.keyhole.spi.CredentialLease;
+import dev.keyhole.spi.IssueRequest;
+import dev.keyhole.spi.RedactionEngine;
+import dev.keyhole.spi.ResolvedSecret;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicInteger;
+import org.jspecify.annotations.Nullable;
+
+/** One open task. All state changes that touch values happen under {@code this}'s monitor. */
+public final class DefaultTaskScope implements TaskScope {
+  private enum State { OPEN, CLOSED, EXPIRED }
+
+  /** Where a handle's value comes from. */
+  private record Binding(Grant grant, @Nullable String issuerPart) {}
+
+  private final Broker broker;
+  private final String taskId;
+  private final @Nullable String agentId;
+  private final Instant openedAt;
+  private final Instant expiresAt;
+  private final Map<SecretHandle, Binding> bindings = new LinkedHashMap<>();
+  private final Map<String, AtomicInteger> uses = new ConcurrentHashMap<>();
+  private final Map<String, ApprovalDecision> approvals = new ConcurrentHashMap<>();
+  private final Map<SecretHandle, SecretValue> values = new HashMap<>();
+  private final Map<String, CredentialLease> leases = new HashMap<>();
+  private final List<RedactionEngine.Registration> registrations = new ArrayList<>();
+  private volatile State state = State.OPEN;
+  private final ToolGuard defaultGuard;
+
+  DefaultTaskScope(Broker broker, TaskOptions options, Map<String, Grant> grants, Instant openedAt,
+      Duration ttl) {
+    this.broker = broker;
+    this.taskId = options.taskId();
+    this.agentId = options.agentId().orElse(null);
+    this.openedAt = openedAt;
+    this.expiresAt = openedAt.plus(ttl);
+    for (Grant g : grants.values()) {
+      List<String> parts = g.issuer().map(broker::issuerParts).orElse(List.of());
+      List<SecretHandle> hs = g.handlesFor(parts);
+      for (int i = 0; i < hs.size(); i++) {
+        Binding b = new Binding(g, g.issuer().isPresent() ? parts.get(i) : null);
+        if (bindings.putIfAbsent(hs.get(i), b) != null) {
+          throw new dev.keyhole.ConfigurationException("Task '" + taskId + "' would expose handle "
+              + hs.get(i) + " from two grants; rename one of the grants");
+        }
+      }
+    }
+    this.defaultGuard = ToolGuard.of(this);
+  }
+
+  void announce() {
+    Audit a = broker.audit();
+    a.record(a.event(AuditEventType.TASK_OPENED).taskId(taskId).agentId(agentId)
+        .attribute("expiresAt", expiresAt.toString())
+        .attribute("handles", Integer.toString(bindings.size())));
+    bindings.forEach((h, b) -> a.record(a.event(AuditEventType.HANDLE_GRANTED).taskId(taskId)
+        .agentId(agentId).handle(h.name())
+        .reference(b.grant.ref().map(SecretRef::toString).orElse(null))
+        .provider(b.grant.issuer().orElse(null))
+        .attribute("tools", String.join(",", b.grant.tools()))));
+  }
+
+  @Override
+  public String taskId() {
+    return taskId;
+  }
+
+  @Override
+  public Optional<String> agentId() {
+    return Optional.ofNullable(agentId);
+  }
+
+  @Override
+  public Instant expiresAt() {
+    return expiresAt;
+  }
+
+  @Override
+  public boolean isOpen() {
+    if (state != State.OPEN) {
+      return false;
+    }
+    if (!broker.clock().instant().isBefore(expiresAt)) {
+      expire();
+      return false;
+    }
+    return true;
+  }
+
+  @Override
+  public Set<SecretHandle> handles() {
+    return Collections.unmodifiableSet(bindings.keySet());
+  }
+
+  @Override
+  public SecretHandle handle(String name) {
+    SecretHandle h = SecretHandle.of(name);
+    if (!bindings.containsKey(h)) {
+      throw unknown(h);
+    }
+    return h;
+  }
+
+  @Override
+  public Optional<Grant> grantFor(SecretHandle handle) {
+    Binding b = bindings.get(handle);
+    return b == null ? Optional.empty() : Optional.of(b.grant);
+  }
+
+  @Override
+  public Set<SecretHandle> handlesFor(String toolName) {
+    Set<SecretHandle> out = new LinkedHashSet<>();
+    bindings.forEach((h, b) -> {
+      if (b.grant.allowsTool(toolName)) {
+        out.add(h);
+      }
+    });
+    return out;
+  }
+
+  @Override
+  public Redactor redactor() {
+    return broker.redactor();
+  }
+
+  @Override
+  public ToolGuard toolGuard() {
+    return defaultGuard;
+  }
+
+  Audit audit() {
+    return broker.audit();
+  }
+
+  @Override
+  public SecretValue resolve(SecretHandle handle, Use use) {
+    return resolveAll(List.of(handle), use).get(handle);
+  }
+
+  @Override
+  public Map<SecretHandle, SecretValue> resolveAll(Collection<SecretHandle> handles, Use use) {
+    ensureOpen(use);
+    List<SecretHandle> distinct = new ArrayList<>(new LinkedHashSet<>(handles));
+    // 1. Policy for every handle before anything is counted or fetched.
+    for (SecretHandle h : distinct) {
+      check(h, use);
+    }
+    for (SecretHandle h : distinct) {
+      approve(h, use);
+    }
+    // 2. Count uses (all or nothing).
+    List<String> counted = new ArrayList<>();
+    try {
+      for (SecretHandle h : distinct) {
+        Grant g = bindings.get(h).grant;
+        if (counted.contains(g.name())) {
+          continue;
+        }
+        int n = uses.computeIfAbsent(g.name(), k -> new AtomicInteger()).incrementAndGet();
+        counted.add(g.name());
+        if (g.maxUses().isPresent() && n > g.maxUses().getAsInt()) {
+          throw deny(h, use, Reason.MAX_USES_EXCEEDED, "Handle " + h + " has been used "
+              + g.maxUses().getAsInt() + " time(s), the maximum its grant allows in task '"
+              + taskId + "'; raise 'maxUses' in the policy or open a new task");
+        }
+      }
+    } catch (PolicyViolationException e) {
+      for (String name : counted) {
+        uses.get(name).decrementAndGet();
+      }
+      throw e;
+    }
+    // 3. Fetch (batched where possible), then hand out observed copies.
+    List<SecretRef> refs = new ArrayList<>();
+    synchronized (this) {
+      for (SecretHandle h : distinct) {
+        Binding b = bindings.get(h);
+        if (!values.containsKey(h) && b.grant.ref().isPresent()) {
+          refs.add(b.grant.ref().get());
+        }
+      }
+    }
+    if (refs.size() > 1) {
+      broker.prefetch(refs, this);
+    }
+    Map<SecretHandle, SecretValue> out = new LinkedHashMap<>();
+    try {
+      for (SecretHandle h : distinct) {
+        SecretValue master = valueOf(h);
+        String fp = broker.fingerprint(master);
+        SecretValue copy = SecretValue.observedCopy(master, how -> {
+          Audit a = broker.audit();
+          a.record(a.event(AuditEventType.VALUE_REVEALED).taskId(taskId).agentId(agentId)
+              .handle(h.name()).tool(use.toolName()).fingerprint(fp).attribute("as", how));
+        });
+        out.put(h, copy);
+        Audit a = broker.audit();
+        a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
+            .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
+            .fingerprint(fp));
+      }
+      return out;
+    } catch (RuntimeException e) {
+      out.values().forEach(SecretValue::destroy);
+      throw e;
+    }
+  }
+
+  private void ensureOpen(Use use) {
+    if (state == State.OPEN && !broker.clock().instant().isBefore(expiresAt)) {
+      expire();
+    }
+    State s = state;
+    if (s != State.OPEN) {
+      Audit a = broker.audit();
+      a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).tool(use.toolName())
+          .outcome("denied").reason(s == State.EXPIRED ? "TASK_EXPIRED" : "TASK_CLOSED"));
+      throw new TaskClosedException("Task '" + taskId + "' is "
+          + (s == State.EXPIRED ? "expired (its TTL ran out at " + expiresAt + ")" : "closed")
+          + "; its handles are dead. Open a new task to use secrets again.", s == State.EXPIRED);
+    }
+  }
+
+  private void check(SecretHandle h, Use use) {
+    Binding b = bindings.get(h);
+    if (b == null) {
+      throw denyUnknown(h, use);
+    }
+    Grant g = b.grant;
+    if (!g.allowsTool(use.toolName())) {
+      throw deny(h, use, Reason.TOOL_NOT_ALLOWED, "Tool '" + use.toolName() + "' may not use handle "
+          + h + " in task '" + taskId + "'; its grant allows tools " + g.tools()
+          + ". Add the tool to the grant's 'tools' in the policy if this use is intended.");
+    }
+    if (use.destination() != null) {
+      if (g.destinations().isEmpty()) {
+        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to any"
+            + " destination (host '" + use.destination() + "'): its grant lists no destinations."
+            + " Add the host to the grant's 'destinations' in the policy if this use is intended.");
+      }
+      if (!g.allowsDestination(use.destination())) {
+        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to host '"
+            + use.destination() + "'; its grant allows " + g.destinations()
+            + ". Add the host to the grant's 'destinations' in the policy if this use is intended.");
+      }
+      if (use.plainHttp() && !(g.allowHttpLocalhost() && isLoopback(use.destination()))) {
+        throw deny(h, use, Reason.INSECURE_TRANSPORT, "Handle " + h + " may not be sent over plain"
+            + " http to '" + use.destination() + "'; use https (plain http is allowed only to"
+            + " localhost, and only when the grant sets 'allowHttpLocalhost: true')");
+      }
+    }
+    if (use.command() != null) {
+      String exe = baseName(use.command());
+      if (!g.commands().contains(exe)) {
+        throw deny(h, use, Reason.COMMAND_NOT_ALLOWED, "Command '" + exe + "' may not use handle "
+            + h + "; its grant allows commands " + g.commands()
+            + ". Add the executable to the grant's 'commands' in the policy if this use is intended.");
+      }
+    }
+    if (g.ttl().isPresent() && !broker.clock().instant().isBefore(openedAt.plus(g.ttl().get()))) {
+      throw deny(h, use, Reason.GRANT_EXPIRED, "The grant of handle " + h + " expired "
+          + g.ttl().get() + " after task '" + taskId + "' opened; open a new task to use it again");
+    }
+  }
+
+  private void approve(SecretHandle h, Use use) {
+    Grant g = bindings.get(h).grant;
+    if (!g.approvalRequired()) {
+      return;
+    }
+    ApprovalDecision d = approvals.get(g.name());
+    if (d == null) {
+      synchronized (approvals) {
+        d = approvals.get(g.name());
+        if (d == null) {
+          Audit a = broker.audit();
+          a.record(a.event(AuditEventType.APPROVAL_REQUESTED).taskId(taskId).agentId(agentId)
+              .handle(h.name()).tool(use.toolName()).destination(use.destination()));
+          ApprovalRequest req = new ApprovalRequest(taskId, agentId, use.toolName(), h.name(),
+              use.destination(), broker.redactor().redact(use.arguments()));
+          try {
+            d = broker.approvalHandler().decide(req);
+          } catch (RuntimeException e) {
+            d = ApprovalDecision.deny("the approval handler failed (" + e.getClass().getSimpleName() + ")");
+          }
+          if (d == null) {
+            d = ApprovalDecision.deny("the approval handler returned no decision");
+          }
+          approvals.put(g.name(), d);
+          a.record(a.event(d.approved() ? AuditEventType.APPROVAL_GRANTED : AuditEventType.APPROVAL_DENIED)
+              .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName())
+              .outcome(d.approved() ? "approved" : "denied")
+              .reason(d.approved() ? null : broker.redactor().redact(d.reason())));
+        }
+      }
+    }
+    if (!d.approved()) {
+      throw deny(h, use, Reason.APPROVAL_DENIED, "Use of handle " + h + " in task '" + taskId
+          + "' was not approved: " + broker.redactor().redact(d.reason()));
+    }
+  }
+
+  private SecretValue valueOf(SecretHandle h) {
+    synchronized (this) {
+      SecretValue v = values.get(h);
+      if (v != null) {
+        return v;
+      }
+    }
+    Binding b = bindings.get(h);
+    if (b.grant.ref().isPresent()) {
+      ResolvedSecret r = broker.fetch(b.grant.ref().get(), this, h.name());
+      return keep(h, r.value());
+    }
+    return leaseValue(h, b);
+  }
+
+  private SecretValue keep(SecretHandle h, SecretValue fetched) {
+    synchronized (this) {
+      if (state != State.OPEN) {
+        fetched.destroy();
+        throw new TaskClosedException("Task '" + taskId + "' closed while resolving " + h, false);
+      }
+      SecretValue existing = values.get(h);
+      if (existing != null) {
+        fetched.destroy();
+        return existing;
+      }
+      values.put(h, fetched);
+      try {
+        registrations.add(broker.redactionEngine().register(fetched, h));
+      } catch (KeyholeException e) {
+        values.remove(h);
+        fetched.destroy();
+        throw e;
+      }
+      return fetched;
+    }
+  }
+
+  private SecretValue leaseValue(SecretHandle h, Binding b) {
+    Grant g = b.grant;
+    CredentialLease lease;
+    synchronized (leases) {
+      lease = leases.get(g.name());
+      if (lease == null) {
+        CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
+        Duration life = Duration.between(broker.clock().instant(), expiresAt);
+        if (g.ttl().isPresent()) {
+          Duration grantLeft = Duration.between(broker.clock().instant(), openedAt.plus(g.ttl().get()));
+          life = grantLeft.compareTo(life) < 0 ? grantLeft : life;
+        }
+        IssueRequest req = new IssueRequest(taskId, agentId, g.name(), life, g.issuerParameters());
+        long t0 = System.nanoTime();
+        Audit a = broker.audit();
+        try {
+          lease = broker.caller(issuer.id()).call("grant '" + g.name() + "'", () -> issuer.issue(req));
+        } catch (KeyholeException e) {
+          a.record(a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
+              .handle(g.name()).provider(issuer.id()).outcome(Broker.outcomeOf(e))
+              .reason(e.getClass().getSimpleName()).latency(Duration.ofNanos(System.nanoTime() - t0)));
+          throw e;
+        }
+        synchronized (this) {
+          if (state != State.OPEN) {
+            safeRevoke(issuer, lease);
+            throw new TaskClosedException("Task '" + taskId + "' closed while issuing " + h, false);
+          }
+          leases.put(g.name(), lease);
+        }
+        var ev = a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
+            .handle(g.name()).provider(issuer.id()).outcome("ok")
+            .latency(Duration.ofNanos(System.nanoTime() - t0))
+            .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString());
+        lease.attributes().forEach(ev::attribute);
+        a.record(ev);
+      }
+    }
+    SecretValue v = lease.values().get(b.issuerPart);
+    if (v == null) {
+      throw new KeyholeException("Credential issuer '" + g.issuer().orElse("?") + "' returned no '"
+          + b.issuerPart + "' part for grant '" + g.name() + "'");
+    }
+    synchronized (this) {
+      if (!values.containsKey(h)) {
+        values.put(h, v);
+        registrations.add(broker.redactionEngine().register(v, h));
+      }
+    }
+    return v;
+  }
+
+  private PolicyViolationException unknown(SecretHandle h) {
+    return new PolicyViolationException(Reason.UNKNOWN_HANDLE, "Handle " + h + " is not granted to"
+        + " task '" + taskId + "' (it may be misspelled, forged, or belong to another task); this task"
+        + " has " + bindings.keySet() + ". Grant it in the policy and open the task with it.");
+  }
+
+  private PolicyViolationException denyUnknown(SecretHandle h, Use use) {
+    PolicyViolationException e = unknown(h);
+    Audit a = broker.audit();
+    a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
+        .tool(use.toolName()).destination(use.destination()).outcome("denied")
+        .reason(Reason.UNKNOWN_HANDLE.name()));
+    return e;
+  }
+
+  private PolicyViolationException deny(SecretHandle h, Use use, Reason reason, String message) {
+    Audit a = broker.audit();
+    a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
+        .tool(use.toolName()).destination(use.destination()).outcome("denied").reason(reason.name()));
+    return new PolicyViolationException(reason, message);
+  }
+
+  static boolean isLoopback(String host) {
+    String h = host.toLowerCase(Locale.ROOT);
+    if (h.startsWith("[") && h.endsWith("]")) {
+      h = h.substring(1, h.length() - 1);
+    }
+    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1")
+        || h.matches("127(\\.\\d{1,3}){3}");
+  }
+
+  private static String baseName(String command) {
+    String c = command.replace('\\', '/');
+    int slash = c.lastIndexOf('/');
+    return slash >= 0 ? c.substring(slash + 1) : c;
+  }
+
+  /** Called by the sweeper or lazily when the TTL has run out. */
+  void expire() {
+    end(State.EXPIRED);
+  }
+
+  @Override
+  public void close() {
+    end(State.CLOSED);
+  }
+
+  private void end(State to) {
+    List<SecretValue> toWipe;
+    Map<String, CredentialLease> toRevoke;
+    List<RedactionEngine.Registration> toUnregister;
+    synchronized (this) {
+      if (state != State.OPEN) {
+        return;
+      }
+      state = to;
+      toWipe = new ArrayList<>(values.values());
+      values.clear();
+      toUnregister = new ArrayList<>(registrations);
+      registrations.clear();
+    }
+    synchronized (leases) {
+      toRevoke = new LinkedHashMap<>(leases);
+      leases.clear();
+    }
+    Audit a = broker.audit();
+    if (to == State.EXPIRED) {
+      a.record(a.event(AuditEventType.TASK_EXPIRED).taskId(taskId).agentId(agentId));
+    }
+    toRevoke.forEach((grant, lease) -> {
+      CredentialIssuer issuer = broker.issuer(bindingIssuer(grant));
+      boolean revoked = issuer != null && safeRevoke(issuer, lease);
+      a.record(a.event(AuditEventType.CREDENTIAL_REVOKED).taskId(taskId).agentId(agentId)
+          .handle(grant).provider(issuer == null ? null : issuer.id())
+          .outcome(revoked && issuer.revocable() ? "revoked" : "left_to_expire")
+          .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString()));
+    });
+    toWipe.forEach(SecretValue::destroy);
+    toUnregister.forEach(RedactionEngine.Registration::unregister);
+    broker.forget(this);
+    a.record(a.event(AuditEventType.TASK_CLOSED).taskId(taskId).agentId(agentId)
+        .outcome(to == State.EXPIRED ? "expired" : "closed")
+        .attribute("uses", Integer.toString(uses.values().stream().mapToInt(AtomicInteger::get).sum())));
+  }
+
+  private String bindingIssuer(String grantName) {
+    for (Binding b : bindings.values()) {
+      if (b.grant.name().equals(grantName)) {
+        return b.grant.issuer().orElse("");
+      }
+    }
+    return "";
+  }
+
+  private static boolean safeRevoke(CredentialIssuer issuer, CredentialLease lease) {
+    try {
+      issuer.revoke(lease);
+      return true;
+    } catch (RuntimeException e) {
+      return false;
+    } finally {
+      lease.destroy();
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "TaskScope[" + taskId + ", " + state.name().toLowerCase(Locale.ROOT) + ", expiresAt="
+        + expiresAt + ", handles=" + bindings.keySet() + "]";
+  }
+}

@@ -1,0 +1,242 @@
+package dev.keyhole.internal;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import dev.keyhole.Grant;
+import dev.keyhole.InvalidHandleException;
+import dev.keyhole.InvalidReferenceException;
+import dev.keyhole.Policy;
+import dev.keyhole.PolicyFileException;
+import dev.keyhole.SecretHandle;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/** Reads policy files by walking the Jackson tree, so every error can name its exact path. */
+public final class PolicyLoader {
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
+  private static final Set<String> GRANT_KEYS =
+      Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
+          "approval", "allowHttpLocalhost", "description");
+  private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
+
+  private PolicyLoader() {}
+
+  public static Policy load(Path file) {
+    String text;
+    try {
+      text = Files.readString(file, StandardCharsets.UTF_8);
+    } catch (NoSuchFileException e) {
+      throw new PolicyFileException("Policy file " + file + " does not exist");
+    } catch (IOException e) {
+      throw new PolicyFileException("Cannot read policy file " + file + ": " + e.getMessage());
+    }
+    return parse(text, file.toString());
+  }
+
+  public static Policy parse(String text, String source) {
+    JsonNode root;
+    try {
+      root = YAML.readTree(text);
+    } catch (JsonProcessingException e) {
+      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr();
+      throw new PolicyFileException(
+          source + ": not valid YAML/JSON" + where + ": " + e.getOriginalMessage());
+    }
+    if (root == null || root.isMissingNode() || root.isNull()) {
+      throw new PolicyFileException(source + ": the policy is empty; expected 'version: 1' and 'handles:'");
+    }
+    if (!root.isObject()) {
+      throw new PolicyFileException(source + ": the policy must be a mapping with 'version' and 'handles'");
+    }
+    rejectUnknown(root, TOP_KEYS, "", source);
+    JsonNode version = root.get("version");
+    if (version == null || !version.canConvertToInt() || version.asInt() != 1) {
+      throw new PolicyFileException(source + ": version: expected 'version: 1'");
+    }
+    Policy.Builder b = Policy.builder();
+    if (root.has("taskTtl")) {
+      b.taskTtl(duration(root.get("taskTtl"), "taskTtl", source));
+    }
+    JsonNode handles = root.get("handles");
+    if (handles != null && !handles.isNull()) {
+      if (!handles.isObject()) {
+        throw new PolicyFileException(source + ": handles: expected a mapping of handle name to grant");
+      }
+      Iterator<Map.Entry<String, JsonNode>> it = handles.fields();
+      while (it.hasNext()) {
+        Map.Entry<String, JsonNode> e = it.next();
+        b.grant(grant(e.getKey(), e.getValue(), "handles." + e.getKey(), source));
+      }
+    }
+    return b.build();
+  }
+
+  private static Grant grant(String name, JsonNode node, String path, String source) {
+    if (!SecretHandle.isValidName(name) || !name.equals(name.toLowerCase(Locale.ROOT))) {
+      throw new PolicyFileException(source + ": " + path + ": '" + name + "' is not a valid handle"
+          + " name; use 1-64 characters of a-z, 0-9, '_' and '-', starting with a letter or digit");
+    }
+    if (node == null || !node.isObject()) {
+      throw new PolicyFileException(source + ": " + path + ": expected a mapping with 'ref' or"
+          + " 'issuer', and 'tools'");
+    }
+    rejectUnknown(node, GRANT_KEYS, path + ".", source);
+    try {
+      Grant.Builder g = Grant.builder(name);
+      if (node.has("ref")) {
+        String ref = text(node.get("ref"), path + ".ref", source);
+        try {
+          g.ref(ref);
+        } catch (InvalidReferenceException e) {
+          throw new PolicyFileException(source + ": " + path + ".ref: " + e.getMessage());
+        }
+      }
+      if (node.has("issuer")) {
+        Map<String, String> params = new LinkedHashMap<>();
+        JsonNode p = node.get("parameters");
+        if (p != null && !p.isNull()) {
+          if (!p.isObject()) {
+            throw new PolicyFileException(source + ": " + path + ".parameters: expected a mapping");
+          }
+          p.fields().forEachRemaining(
+              e -> params.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
+                  : e.getValue().toString()));
+        }
+        g.issuer(text(node.get("issuer"), path + ".issuer", source), params);
+      } else if (node.has("parameters")) {
+        throw new PolicyFileException(source + ": " + path + ".parameters: only issuer grants take"
+            + " parameters; add 'issuer' or remove 'parameters'");
+      }
+      g.tools(list(node.get("tools"), path + ".tools", source));
+      List<String> dests = list(node.get("destinations"), path + ".destinations", source);
+      for (int i = 0; i < dests.size(); i++) {
+        try {
+          g.destinations(dests.get(i));
+        } catch (IllegalArgumentException e) {
+          throw new PolicyFileException(
+              source + ": " + path + ".destinations[" + i + "]: " + e.getMessage());
+        }
+      }
+      g.commands(list(node.get("commands"), path + ".commands", source));
+      if (node.has("maxUses")) {
+        JsonNode m = node.get("maxUses");
+        if (!m.canConvertToInt() || !m.isIntegralNumber() || m.asInt() < 1) {
+          throw new PolicyFileException(source + ": " + path + ".maxUses: expected a whole number"
+              + " of at least 1, got '" + m.asText() + "'");
+        }
+        g.maxUses(m.asInt());
+      }
+      if (node.has("ttl")) {
+        g.ttl(duration(node.get("ttl"), path + ".ttl", source));
+      }
+      if (node.has("approval")) {
+        g.approvalRequired(bool(node.get("approval"), path + ".approval", source));
+      }
+      if (node.has("allowHttpLocalhost")) {
+        g.allowHttpLocalhost(bool(node.get("allowHttpLocalhost"), path + ".allowHttpLocalhost", source));
+      }
+      if (node.has("description")) {
+        g.description(text(node.get("description"), path + ".description", source));
+      }
+      return g.build();
+    } catch (PolicyFileException e) {
+      String msg = e.getMessage();
+      throw msg.startsWith(source + ": ") ? e : new PolicyFileException(source + ": " + path + ": " + msg);
+    } catch (InvalidHandleException | IllegalArgumentException e) {
+      throw new PolicyFileException(source + ": " + path + ": " + e.getMessage());
+    }
+  }
+
+  private static void rejectUnknown(JsonNode node, Set<String> allowed, String prefix, String source) {
+    Iterator<String> names = node.fieldNames();
+    while (names.hasNext()) {
+      String n = names.next();
+      if (!allowed.contains(n)) {
+        throw new PolicyFileException(source + ": " + prefix + n + ": unknown key; allowed keys are "
+            + new java.util.TreeSet<>(allowed));
+      }
+    }
+  }
+
+  private static String text(JsonNode n, String path, String source) {
+    if (n == null || !n.isTextual() || n.asText().isBlank()) {
+      throw new PolicyFileException(source + ": " + path + ": expected a non-empty string");
+    }
+    return n.asText();
+  }
+
+  private static boolean bool(JsonNode n, String path, String source) {
+    if (!n.isBoolean()) {
+      throw new PolicyFileException(source + ": " + path + ": expected true or false, got '"
+          + n.asText() + "'");
+    }
+    return n.asBoolean();
+  }
+
+  private static List<String> list(JsonNode n, String path, String source) {
+    List<String> out = new ArrayList<>();
+    if (n == null || n.isNull()) {
+      return out;
+    }
+    if (n.isTextual()) {
+      out.add(n.asText());
+      return out;
+    }
+    if (!n.isArray()) {
+      throw new PolicyFileException(source + ": " + path + ": expected a list of strings");
+    }
+    for (int i = 0; i < n.size(); i++) {
+      out.add(text(n.get(i), path + "[" + i + "]", source));
+    }
+    return out;
+  }
+
+  /** Parses ISO-8601 ({@code PT15M}) or short forms ({@code 15m}, {@code 900s}, {@code 2h}). */
+  public static Duration parseDuration(String s) {
+    String t = s.strip().toLowerCase(Locale.ROOT);
+    Matcher m = SIMPLE_DURATION.matcher(t);
+    if (m.matches()) {
+      long n = Long.parseLong(m.group(1));
+      return switch (m.group(2)) {
+        case "ms" -> Duration.ofMillis(n);
+        case "s" -> Duration.ofSeconds(n);
+        case "m" -> Duration.ofMinutes(n);
+        case "h" -> Duration.ofHours(n);
+        default -> Duration.ofDays(n);
+      };
+    }
+    return Duration.parse(s.strip().toUpperCase(Locale.ROOT));
+  }
+
+  private static Duration duration(JsonNode n, String path, String source) {
+    Duration d;
+    try {
+      d = parseDuration(n.asText());
+    } catch (DateTimeParseException | NumberFormatException e) {
+      throw new PolicyFileException(source + ": " + path + ": '" + n.asText() + "' is not a"
+          + " duration; use e.g. '15m', '900s', '2h' or ISO-8601 'PT15M'");
+    }
+    if (d.isNegative() || d.isZero()) {
+      throw new PolicyFileException(source + ": " + path + ": must be positive, got '" + n.asText() + "'");
+    }
+    return d;
+  }
+}
