@@ -16,6 +16,7 @@ module dev.keyhole.core {
   exports dev.keyhole.spi;
   exports dev.keyhole.audit;
   exports dev.keyhole.providers;
+  exports dev.keyhole.redact;
 
   // Jackson binds the policy file's DTOs reflectively.
   opens dev.keyhole.internal to com.fasterxml.jackson.databind;
