@@ -32,7 +32,8 @@ public final class GuardedCall {
   private GuardedCall() {}
 
   public static String run(TaskScope task, String toolName, String argumentsJson,
-      @Nullable Function<JsonNode, Optional<String>> destinationOf, boolean substitute, ToolBody body) {
+      @Nullable Function<JsonNode, Optional<String>> destinationOf,
+      @Nullable Function<JsonNode, Optional<String>> commandOf, boolean substitute, ToolBody body) {
     Redactor redactor = task.redactor();
     String rawArgs = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
     JsonNode tree;
@@ -57,7 +58,8 @@ public final class GuardedCall {
         plainHttp = parsed.plainHttp;
       }
     }
-    Use use = new Use(toolName, dest, null, redactor.redact(rawArgs), plainHttp);
+    String command = commandOf == null ? null : commandOf.apply(tree).orElse(null);
+    Use use = new Use(toolName, dest, command, redactor.redact(rawArgs), plainHttp);
     Map<SecretHandle, SecretValue> secrets =
         handles.isEmpty() ? Map.of() : task.resolveAll(handles, use);
     Audit audit = task instanceof DefaultTaskScope d ? d.audit() : null;
