@@ -105,7 +105,11 @@ final class ProcessRunner {
         killed++;
       }
     }
-    p.destroyForcibly();
+    // Through the handle, not Process.destroyForcibly(), which would also close our ends of the
+    // pipes and lose output the readers have not consumed yet.
+    if (p.isAlive()) {
+      p.toHandle().destroyForcibly();
+    }
     long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000L;
     try {
       p.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);

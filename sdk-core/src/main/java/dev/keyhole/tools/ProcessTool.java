@@ -304,14 +304,6 @@ public final class ProcessTool implements AgentTool {
       throw new ToolArgumentsException("'argv' of tool '" + name + "' has more than " + MAX_ARGS
           + " elements");
     }
-    if (!commands.contains(exeName)) {
-      throw new PolicyViolationException(PolicyViolationException.Reason.COMMAND_NOT_ALLOWED,
-          "Tool '" + name + "' may not run '" + Args.abbreviate(exeName) + "'; it runs only "
-              + commands + ". Ask the user to add the program to the tool's command allowlist if"
-              + " it is needed.");
-    }
-    Path cwd = workingDirectory(args);
-    Path exe = executable(argv.get(0), cwd);
     Map<String, String> env = args.stringMap("env");
     for (String k : env.keySet()) {
       if (!ENV_NAME.matcher(k).matches()) {
@@ -335,6 +327,16 @@ public final class ProcessTool implements AgentTool {
       }
       t = secs.get() >= timeout.toSeconds() ? timeout : Duration.ofSeconds(secs.get());
     }
+    args.optionalText("cwd").ifPresent(c -> args.noHandles("cwd", c,
+        "name a directory inside the workspace"));
+    if (!commands.contains(exeName)) {
+      throw new PolicyViolationException(PolicyViolationException.Reason.COMMAND_NOT_ALLOWED,
+          "Tool '" + name + "' may not run '" + Args.abbreviate(exeName) + "'; it runs only "
+              + commands + ". Ask the user to add the program to the tool's command allowlist if"
+              + " it is needed.");
+    }
+    Path cwd = workingDirectory(args);
+    Path exe = executable(argv.get(0), cwd);
     return new Request(List.copyOf(argv), exe, cwd, env, t);
   }
 
@@ -343,7 +345,6 @@ public final class ProcessTool implements AgentTool {
     if (cwdArg.isEmpty() || cwdArg.get().isBlank()) {
       return root;
     }
-    args.noHandles("cwd", cwdArg.get(), "name a directory inside the workspace");
     Path dir;
     try {
       Path p = root.resolve(cwdArg.get()).normalize();
