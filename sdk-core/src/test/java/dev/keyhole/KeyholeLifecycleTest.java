@@ -76,6 +76,18 @@ class KeyholeLifecycleTest {
       assertThat(t.toolGuard().call("echo", "{\"x\":\"secret://a\"}", inv -> inv.arguments()))
           .doesNotContain(v).contains("secret://a");
     }
+    String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");
+    org.junit.jupiter.api.Assumptions.assumeTrue(logFile != null && !logFile.equals("System.err"));
+    String log = readQuietly(java.nio.file.Path.of(logFile));
+    assertThat(log).contains("keyhole-test-audit").contains("\"type\":\"TOOL_CALLED\"").doesNotContain(v);
+  }
+
+  private static String readQuietly(java.nio.file.Path p) {
+    try {
+      return java.nio.file.Files.readString(p);
+    } catch (java.io.IOException e) {
+      throw new java.io.UncheckedIOException(e);
+    }
   }
 
   @Test
