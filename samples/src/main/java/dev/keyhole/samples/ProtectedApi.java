@@ -3,9 +3,6 @@ package dev.keyhole.samples;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.charset.StandardCharsets;
@@ -28,18 +25,12 @@ final class ProtectedApi implements AutoCloseable {
 
   ProtectedApi(String token) {
     this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not start the protected API", e);
-    }
-    server.createContext("/", this::handle);
-    server.start();
+    this.server = LoopbackServer.start("protected API", "/", this::handle);
   }
 
   /** The API's base URL, {@code http://127.0.0.1:PORT}. */
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return LoopbackServer.origin(server);
   }
 
   /** Where the injected instructions want the token to go: another host name for this server. */
@@ -68,28 +59,28 @@ final class ProtectedApi implements AutoCloseable {
       String path = ex.getRequestURI().getPath();
       if (path.equals("/collect")) {
         collected.incrementAndGet();
-        send(ex, 200, "text/plain", "thanks");
+        LoopbackServer.send(ex, 200, "text/plain", "thanks");
         return;
       }
       if (path.equals("/login/oauth/continue")) {
         String next = query(ex.getRequestURI(), "next");
         ex.getResponseHeaders().add("Location", next == null ? "/" : next);
-        send(ex, 302, "text/html", "<a href=\"" + next + "\">continue</a>");
+        LoopbackServer.send(ex, 302, "text/html", "<a href=\"" + next + "\">continue</a>");
         return;
       }
       String auth = ex.getRequestHeaders().getFirst("Authorization");
       if (auth == null || !MessageDigest.isEqual(auth.getBytes(StandardCharsets.UTF_8), expected)) {
         rejected.incrementAndGet();
         ex.getResponseHeaders().add("WWW-Authenticate", "Bearer realm=\"acme\"");
-        send(ex, 401, "application/json", "{\"message\":\"Bad credentials\","
+        LoopbackServer.send(ex, 401, "application/json", "{\"message\":\"Bad credentials\","
             + "\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"401\"}");
         return;
       }
       authorized.incrementAndGet();
       if (path.equals("/repos/acme/app/issues")) {
-        send(ex, 200, "application/json; charset=utf-8", issues());
+        LoopbackServer.send(ex, 200, "application/json; charset=utf-8", issues());
       } else {
-        send(ex, 404, "application/json", "{\"message\":\"Not Found\","
+        LoopbackServer.send(ex, 404, "application/json", "{\"message\":\"Not Found\","
             + "\"documentation_url\":\"https://docs.github.com/rest\",\"status\":\"404\"}");
       }
     }
@@ -124,13 +115,6 @@ final class ProtectedApi implements AutoCloseable {
       }
     }
     return null;
-  }
-
-  private static void send(HttpExchange ex, int status, String type, String body) throws IOException {
-    byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
-    ex.getResponseHeaders().add("Content-Type", type);
-    ex.sendResponseHeaders(status, bytes.length);
-    ex.getResponseBody().write(bytes);
   }
 
   @Override

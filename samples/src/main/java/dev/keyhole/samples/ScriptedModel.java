@@ -7,9 +7,6 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
@@ -40,18 +37,12 @@ final class ScriptedModel implements AutoCloseable {
     this.apiBase = apiBase;
     this.collectorUrl = collectorUrl;
     this.clock = clock;
-    try {
-      server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    } catch (IOException e) {
-      throw new UncheckedIOException("Could not start the scripted model", e);
-    }
-    server.createContext("/v1/chat/completions", this::handle);
-    server.start();
+    this.server = LoopbackServer.start("scripted model", "/v1/chat/completions", this::handle);
   }
 
   /** The base URL to give {@code OpenAiChatModel}, {@code http://127.0.0.1:PORT/v1}. */
   String baseUrl() {
-    return "http://127.0.0.1:" + server.getAddress().getPort() + "/v1";
+    return LoopbackServer.origin(server) + "/v1";
   }
 
   /** Every request body received, in order. */
@@ -70,10 +61,8 @@ final class ScriptedModel implements AutoCloseable {
           turn++;
         }
       }
-      byte[] out = JSON.writeValueAsBytes(completion(turn, body.length()));
-      ex.getResponseHeaders().add("Content-Type", "application/json");
-      ex.sendResponseHeaders(200, out.length);
-      ex.getResponseBody().write(out);
+      LoopbackServer.send(ex, 200, "application/json",
+          JSON.writeValueAsBytes(completion(turn, body.length())));
     }
   }
 

@@ -101,9 +101,7 @@ final class Args {
       throw new ToolArgumentsException("Argument '" + field + "' of tool '" + tool
           + "' must be an object of string values, e.g. {\"NAME\": \"value\"}");
     }
-    Iterator<Map.Entry<String, JsonNode>> it = v.fields();
-    while (it.hasNext()) {
-      Map.Entry<String, JsonNode> e = it.next();
+    for (Map.Entry<String, JsonNode> e : v.properties()) {
       if (!e.getValue().isTextual()) {
         throw new ToolArgumentsException("Argument '" + field + "." + abbreviate(e.getKey())
             + "' of tool '" + tool + "' must be a string");

@@ -29,7 +29,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -328,8 +327,6 @@ public final class HttpTool implements AgentTool {
     Redactor redactor = task.redactor();
     Map<SecretHandle, SecretValue> values = new HashMap<>(invocation.secrets());
     Set<SecretHandle> handles = values.keySet();
-    Set<SecretHandle> inHeaders = new LinkedHashSet<>();
-    r.headers.values().forEach(v -> JsonHandles.addFrom(v, inHeaders));
     Set<SecretHandle> inBody = new LinkedHashSet<>();
     if (r.body != null) {
       JsonHandles.addFrom(r.body, inBody);
@@ -368,7 +365,7 @@ public final class HttpTool implements AgentTool {
                   + e.getMessage());
             }
             dropHeaders = true;
-            notes.add("dropped header(s) " + headerNames(r.headers, inHeaders) + " on the redirect"
+            notes.add("dropped header(s) " + headerNames(r.headers) + " on the redirect"
                 + " to " + target + ": they held handles not granted for that host");
           }
         }
@@ -455,7 +452,7 @@ public final class HttpTool implements AgentTool {
     });
   }
 
-  private static String headerNames(Map<String, String> headers, Collection<SecretHandle> hs) {
+  private static String headerNames(Map<String, String> headers) {
     List<String> out = new ArrayList<>();
     headers.forEach((k, v) -> {
       if (SecretHandle.containsToken(v)) {

@@ -69,7 +69,13 @@ final class ProcessRunner {
       }
       // On timeout the whole tree goes; after a normal exit, background leftovers go too.
       killed = killTree(p, seen);
-      boolean complete = out.await(GRACE_MILLIS) & err.await(GRACE_MILLIS);
+      boolean outDone = out.await(GRACE_MILLIS);
+      boolean errDone = err.await(GRACE_MILLIS);
+      boolean complete = outDone && errDone;
+      if (complete) {
+        tOut.join(GRACE_MILLIS);
+        tErr.join(GRACE_MILLIS);
+      }
       Integer exit = timedOut ? null : p.exitValue();
       return new Outcome(exit, timedOut, killed, out.text(), out.dropped(), err.text(),
           err.dropped(), !complete);

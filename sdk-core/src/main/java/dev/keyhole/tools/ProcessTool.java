@@ -80,6 +80,7 @@ public final class ProcessTool implements AgentTool {
   private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
   private static final Set<String> PROTECTED_ENV = Set.of("PATH", "BASH_ENV", "ENV", "IFS",
       "SHELLOPTS", "PS4", "PYTHONSTARTUP", "PERL5OPT", "NODE_OPTIONS", "JAVA_TOOL_OPTIONS");
+  private static final Pattern PATH_SEPARATOR = Pattern.compile(Pattern.quote(File.pathSeparator));
   private static final int MAX_ARGS = 256;
   private static final int MAX_ARG_CHARS = 8_192;
 
@@ -139,7 +140,7 @@ public final class ProcessTool implements AgentTool {
         + " stderr. Programs allowed: " + commands + ". Pass secrets only through 'env', as"
         + " handles such as {\"API_TOKEN\": \"secret://name\"}: the program receives the real value,"
         + " you never see it, and any value it prints comes back as its handle. Timeout "
-        + timeout.toSeconds() + " s. Handles this tool may use:" + Args.handleList(task, name);
+        + Math.max(1, timeout.toSeconds()) + " s. Handles this tool may use:" + Args.handleList(task, name);
   }
 
   @Override
@@ -191,14 +192,17 @@ public final class ProcessTool implements AgentTool {
     Request req = parse(invocation.originalArguments());
     Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
     Map<SecretHandle, String> plain = new HashMap<>();
-    req.env.forEach((k, v) -> env.put(k, JsonHandles.substitute(v, h -> plain.computeIfAbsent(h,
-        x -> reveal(invocation, x)))));
-    Duration limit = req.timeout == null ? timeout : req.timeout;
-    ProcessRunner.Outcome o = ProcessRunner.run(req.command(), req.cwd, env, limit,
-        maxOutputChars, chunkBytes, invocation.task().redactor());
-    env.clear();
-    plain.clear();
-    return format(req, o, limit);
+    try {
+      req.env.forEach((k, v) -> env.put(k, JsonHandles.substitute(v, h -> plain.computeIfAbsent(h,
+          x -> reveal(invocation, x)))));
+      Duration limit = req.timeout == null ? timeout : req.timeout;
+      ProcessRunner.Outcome o = ProcessRunner.run(req.command(), req.cwd, env, limit,
+          maxOutputChars, chunkBytes, invocation.task().redactor());
+      return format(req, o, limit);
+    } finally {
+      env.clear(); // drop our references to the value strings (they cannot be wiped)
+      plain.clear();
+    }
   }
 
   private static String reveal(ToolInvocation inv, SecretHandle h) {
@@ -380,7 +384,7 @@ public final class ProcessTool implements AgentTool {
       return exe;
     }
     String path = baseEnvironment.getOrDefault("PATH", "");
-    for (String dir : path.split(File.pathSeparator)) {
+    for (String dir : PATH_SEPARATOR.splitAsStream(path).toList()) {
       if (dir.isEmpty() || !dir.startsWith("/")) {
         continue; // relative PATH entries would depend on the agent's working directory
       }

@@ -161,10 +161,10 @@ class ProcessToolTest {
     script("slow.sh", "sleep 30 &\necho $! > child.pid\nsh -c 'sleep 30' &\necho $! > grandchild-parent.pid\n"
         + "echo started\nwait");
     long before = System.nanoTime();
-    String out = tool().timeout(Duration.ofMillis(800)).build().call(task,
+    String out = tool().timeout(Duration.ofMillis(2000)).build().call(task,
         args("[\"./slow.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
 
-    assertThat(out).contains("exit code: none (timed out after 800 ms").contains("started");
+    assertThat(out).contains("exit code: none (timed out after 2000 ms").contains("started");
     assertThat(Duration.ofNanos(System.nanoTime() - before)).isLessThan(Duration.ofSeconds(10));
     for (String f : List.of("child.pid", "grandchild-parent.pid")) {
       long pid = Long.parseLong(Files.readString(work.resolve(f)).strip());

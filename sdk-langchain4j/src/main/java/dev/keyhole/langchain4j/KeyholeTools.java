@@ -87,7 +87,7 @@ public final class KeyholeTools {
     switch (s.path("type").asText("string")) {
       case "object": {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder().description(description);
-        s.path("properties").fields().forEachRemaining(e -> b.addProperty(e.getKey(), schema(e.getValue())));
+        s.path("properties").properties().forEach(e -> b.addProperty(e.getKey(), schema(e.getValue())));
         List<String> required = new ArrayList<>();
         s.path("required").forEach(r -> required.add(r.asText()));
         if (!required.isEmpty()) {
