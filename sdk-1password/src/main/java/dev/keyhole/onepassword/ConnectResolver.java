@@ -47,6 +47,7 @@ final class ConnectResolver {
   final class Session implements AutoCloseable {
     private final Map<String, Object> vaults = new HashMap<>();
     private final Map<String, Object> items = new HashMap<>();
+    private final Map<String, Object> itemsById = new HashMap<>();
     private final Map<String, Object> files = new HashMap<>();
 
     @Override
@@ -58,6 +59,7 @@ final class ConnectResolver {
       });
       files.clear();
       items.clear();
+      itemsById.clear();
       vaults.clear();
     }
   }
@@ -70,7 +72,7 @@ final class ConnectResolver {
     Vault vault = memo(s.vaults, ref.vault(), () -> vault(ref.vault()));
     JsonNode item;
     try {
-      item = memo(s.items, vault.id + "\u0000" + ref.item(), () -> item(vault, ref.item()));
+      item = memo(s.items, vault.id + "\u0000" + ref.item(), () -> item(vault, ref.item(), s));
     } catch (SecretNotFoundException e) {
       if (!vault.fromCache) {
         throw e;
@@ -82,7 +84,7 @@ final class ConnectResolver {
       if (fresh.id.equals(vault.id)) {
         throw e;
       }
-      item = memo(s.items, fresh.id + "\u0000" + ref.item(), () -> item(fresh, ref.item()));
+      item = memo(s.items, fresh.id + "\u0000" + ref.item(), () -> item(fresh, ref.item(), s));
     }
     String itemId = ItemFields.text(item, "id");
     String vaultId = ItemFields.text(item.path("vault"), "id");
@@ -218,19 +220,20 @@ final class ConnectResolver {
 
   // ---- items ----
 
-  private JsonNode item(Vault vault, String part) {
+  private JsonNode item(Vault vault, String part, Session s) {
     String key = IdCache.itemKey(vault.id, part);
     String cached = ids.get(key).orElse(null);
     if (cached != null) {
       try {
-        return getItem(vault, cached, part);
+        return getItem(vault, cached, part, s);
       } catch (SecretNotFoundException stale) {
         ids.invalidate(key);
+        s.itemsById.remove(vault.id + "/" + cached);
       }
     }
     if (OpReference.isId(part)) {
       try {
-        JsonNode item = getItem(vault, part, part);
+        JsonNode item = getItem(vault, part, part, s);
         ids.put(key, part);
         return item;
       } catch (SecretNotFoundException notAnId) {
@@ -251,14 +254,16 @@ final class ConnectResolver {
             + ". Check the title, or give the item's ID");
       }
     }
-    JsonNode item = getItem(vault, id, part);
+    JsonNode item = getItem(vault, id, part, s);
     ids.put(key, id);
     return item;
   }
 
-  private JsonNode getItem(Vault vault, String id, String part) {
-    return http.getJson(http.url("v1", "vaults", vault.id, "items", id).build(),
-        "item '" + part + "' (ID " + id + ") in vault '" + vault.label + "'");
+  /** Fetches an item by ID, once per session however many names lead to it. */
+  private JsonNode getItem(Vault vault, String id, String part, Session s) {
+    return memo(s.itemsById, vault.id + "/" + id, () -> http.getJson(
+        http.url("v1", "vaults", vault.id, "items", id).build(),
+        "item '" + part + "' (ID " + id + ") in vault '" + vault.label + "'"));
   }
 
   // ---- helpers ----

@@ -57,6 +57,13 @@ final class ItemFields {
     if (file != null) {
       return new Target(null, file);
     }
+    if (filesOnly) {
+      // A field of that name: report the attribute mismatch rather than "not found".
+      JsonNode f = match(fields, ref.field(), "label", sectionId == null, "field", where);
+      if (f != null) {
+        return new Target(f, null);
+      }
+    }
     throw new SecretNotFoundException((filesOnly ? "File '" : "Field '") + ref.field()
         + "' was not found in " + where + "; its fields are " + Texts.list(names(fields, "label"), 15)
         + " and its files are " + Texts.list(names(files, "name"), 10) + ". Use a field label or ID"
@@ -65,7 +72,7 @@ final class ItemFields {
 
   /** Checks that the attribute applies to what was found. */
   static void checkAttribute(Target t, OpAttribute attribute, String what) {
-    if (t.isFile() && !attribute.appliesToFiles()) {
+    if (t.isFile() && !attribute.appliesToFiles() && attribute != OpAttribute.VALUE) {
       throw new SecretFormatException(what + " is a file attachment; attribute '" + attribute.queryValue()
           + "' applies to fields. Files support content, size, name and id");
     }
