@@ -62,6 +62,11 @@ final class ConnectWorld {
     return new Item(i);
   }
 
+  String vaultId(String name) {
+    return vaults.stream().filter(v -> v.get("name").asText().equals(name)).findFirst()
+        .orElseThrow().get("id").asText();
+  }
+
   byte[] content(String fileId) {
     return fileContent.get(fileId);
   }
