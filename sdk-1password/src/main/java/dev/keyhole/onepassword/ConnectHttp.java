@@ -138,7 +138,7 @@ final class ConnectHttp implements AutoCloseable {
     return get(url, what, "*/*");
   }
 
-  /** GETs without interpreting the body; {@code null} on an I/O failure is never returned. */
+  /** GETs without interpreting the body (for the readiness check); the caller closes the response. */
   Response rawGet(HttpUrl url) throws IOException {
     return client.newCall(new Request.Builder().url(url).get().build()).execute();
   }

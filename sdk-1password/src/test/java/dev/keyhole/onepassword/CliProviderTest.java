@@ -2,7 +2,6 @@ package dev.keyhole.onepassword;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.InvalidReferenceException;
@@ -20,7 +19,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -38,8 +36,7 @@ class CliProviderTest {
 
   FakeOp op;
   final String serviceToken = "ops_" + Fakes.random("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789", 60);
-  final List<String> planted = new ArrayList<>();
-  final List<Throwable> errors = new ArrayList<>();
+  final LeakGuard leaks = new LeakGuard();
   final Clock clock = Clock.fixed(Instant.parse("2024-06-01T12:00:00Z"), ZoneOffset.UTC);
   Map<String, String> env;
   OnePasswordCliProvider provider;
@@ -47,7 +44,7 @@ class CliProviderTest {
   @BeforeEach
   void setUp() throws Exception {
     op = new FakeOp(dir);
-    planted.add(serviceToken);
+    leaks.plant(serviceToken);
     env = new HashMap<>();
     env.put("PATH", dir + ":/usr/bin:/bin");
     env.put("HOME", dir.toString());
@@ -64,18 +61,11 @@ class CliProviderTest {
     provider.close();
     assertThat(ProcessHandle.current().descendants().filter(ProcessHandle::isAlive).count())
         .as("no op process left running").isZero();
-    String captured = logs.text();
-    for (String s : planted) {
-      assertThat(captured).doesNotContain(s);
-      for (Throwable t : errors) {
-        assertThat(ConnectProviderTest.fullText(t)).doesNotContain(s);
-      }
-    }
+    leaks.assertNoLeaks(logs.text());
   }
 
   String plant(String s) {
-    planted.add(s);
-    return s;
+    return leaks.plant(s);
   }
 
   OnePasswordCliProvider build(java.util.function.UnaryOperator<OnePasswordCliProvider.Builder> custom) {
@@ -84,19 +74,11 @@ class CliProviderTest {
   }
 
   String resolve(String ref) {
-    ResolvedSecret r = provider.resolve(SecretRef.parse(ref));
-    try {
-      return r.value().revealString();
-    } finally {
-      r.destroy();
-    }
+    return LeakGuard.reveal(provider, ref);
   }
 
   <T extends Throwable> T failure(Class<T> type, String ref) {
-    T t = catchThrowableOfType(type, () -> provider.resolve(SecretRef.parse(ref)));
-    assertThat(t).as("resolving " + ref).isNotNull();
-    errors.add(t);
-    return t;
+    return leaks.failure(provider, type, ref);
   }
 
   @Test

@@ -10,7 +10,6 @@ import static com.github.tomakehurst.wiremock.client.WireMock.urlPathMatching;
 import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
-import static org.assertj.core.api.Assertions.catchThrowableOfType;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.common.Notifier;
@@ -31,7 +30,6 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicReference;
@@ -58,8 +56,7 @@ class ConnectProviderTest {
     @Override public Clock withZone(java.time.ZoneId zone) { return this; }
     @Override public Instant instant() { return now.get(); }
   };
-  final List<String> planted = new ArrayList<>();
-  final List<Throwable> errors = new ArrayList<>();
+  final LeakGuard leaks = new LeakGuard();
   OnePasswordConnectProvider provider;
   String baseUrl;
 
@@ -82,7 +79,7 @@ class ConnectProviderTest {
     wm = new WireMockServer(options().dynamicPort().notifier(QUIET));
     wm.start();
     baseUrl = wm.baseUrl();
-    planted.add(token);
+    leaks.plant(token);
     world = new ConnectWorld();
     var dev = world.vault("Dev");
     devId = dev.get("id").asText();
@@ -120,18 +117,11 @@ class ConnectProviderTest {
     provider.close();
     wm.stop();
     // Security: nothing we logged and no error we produced holds a planted value or the token.
-    String captured = logs.text();
-    for (String secret : planted) {
-      assertThat(captured).as("captured log output").doesNotContain(secret);
-      for (Throwable t : errors) {
-        assertThat(fullText(t)).as("error text").doesNotContain(secret);
-      }
-    }
+    leaks.assertNoLeaks(logs.text());
   }
 
   String plant(String s) {
-    planted.add(s);
-    return s;
+    return leaks.plant(s);
   }
 
   OnePasswordConnectProvider connect(java.util.function.UnaryOperator<OnePasswordConnectProvider.Builder> custom) {
@@ -142,25 +132,11 @@ class ConnectProviderTest {
   }
 
   String resolve(String ref) {
-    ResolvedSecret r = provider.resolve(SecretRef.parse(ref));
-    try {
-      return r.value().revealString();
-    } finally {
-      r.destroy();
-    }
+    return LeakGuard.reveal(provider, ref);
   }
 
   <T extends Throwable> T failure(Class<T> type, String ref) {
-    T t = catchThrowableOfType(type, () -> provider.resolve(SecretRef.parse(ref)));
-    assertThat(t).as("resolving " + ref + " throws " + type.getSimpleName()).isNotNull();
-    errors.add(t);
-    return t;
-  }
-
-  static String fullText(Throwable t) {
-    var w = new java.io.StringWriter();
-    t.printStackTrace(new java.io.PrintWriter(w));
-    return w + " " + t;
+    return leaks.failure(provider, type, ref);
   }
 
   int requests(String path) {
@@ -397,26 +373,27 @@ class ConnectProviderTest {
   @Test
   void idCache_staleItemId_isLookedUpAgain() {
     resolve("op://Dev/GitHub/password");
-    // The item is deleted and re-created under a new ID.
-    world = new ConnectWorld();
-    var dev = world.vault(devId, "Dev");
-    var again = world.item(dev, "GitHub", "LOGIN");
-    String fresh = plant(Fakes.secret());
-    again.field(null, "password", "password", "CONCEALED", "PASSWORD", fresh);
-    world.install(wm);
+    // The item is deleted and re-created under a new ID in the same vault.
+    String fresh = recreateGitHub(devId);
     assertThat(resolve("op://Dev/GitHub/password")).isEqualTo(fresh);
   }
 
   @Test
   void idCache_staleVaultId_isLookedUpAgain() {
     resolve("op://Dev/GitHub/password");
+    // The vault is re-created under a new ID.
+    String fresh = recreateGitHub(Fakes.id());
+    assertThat(resolve("op://Dev/GitHub/password")).isEqualTo(fresh);
+  }
+
+  /** Replaces the world with vault Dev (of {@code vaultId}) holding a new GitHub item; returns its password. */
+  private String recreateGitHub(String vaultId) {
     world = new ConnectWorld();
-    var dev = world.vault("Dev"); // new vault ID
-    var again = world.item(dev, "GitHub", "LOGIN");
+    var again = world.item(world.vault(vaultId, "Dev"), "GitHub", "LOGIN");
     String fresh = plant(Fakes.secret());
     again.field(null, "password", "password", "CONCEALED", "PASSWORD", fresh);
     world.install(wm);
-    assertThat(resolve("op://Dev/GitHub/password")).isEqualTo(fresh);
+    return fresh;
   }
 
   @Test
