@@ -33,6 +33,8 @@ public interface AgentTool {
    * @throws ToolArgumentsException when the arguments are malformed, before anything resolves
    * @throws dev.keyhole.PolicyViolationException when the tool or the task's policy denies the call
    * @throws dev.keyhole.ToolFailedException when the tool could not complete (redacted message)
+   * @throws dev.keyhole.ConfigurationException when called inside another guarded tool call (its
+   *     executor was wrapped in a second guard, which would bypass this tool's own checks)
    */
   String call(TaskScope task, String argumentsJson);
 }

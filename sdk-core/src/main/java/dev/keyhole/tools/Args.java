@@ -4,9 +4,11 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolExecution;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -116,6 +118,19 @@ final class Args {
     if (SecretHandle.containsToken(text)) {
       throw new ToolArgumentsException("Argument '" + field + "' of tool '" + tool
           + "' may not contain a handle (secret://...); " + hint);
+    }
+  }
+
+  /**
+   * Refuses to run {@code tool}'s guarded {@code call} inside another guarded call: an outer guard
+   * would already have put values into the arguments, bypassing this tool's destination or command
+   * checks. Fails closed, before anything runs.
+   */
+  static void notNested(String tool) {
+    if (ToolExecution.current().isPresent()) {
+      throw new ConfigurationException("Tool '" + tool + "' is already guarded by Keyhole but was"
+          + " called inside another guarded tool call ('" + ToolExecution.current().get().toolName()
+          + "'); do not wrap its executor in another Keyhole tool guard or decorator");
     }
   }
 

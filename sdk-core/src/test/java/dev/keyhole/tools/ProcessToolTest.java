@@ -355,6 +355,23 @@ class ProcessToolTest {
   }
 
   @Test
+  void wrappedInAnotherGuard_failsClosed_beforeRunning() throws IOException {
+    script("check.sh", "echo ran > ran.txt");
+    ProcessTool t = tool().build();
+    String args = args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}");
+
+    // An outer guard (a framework decorator) resolves the handle into the arguments first.
+    assertThatThrownBy(() -> task.toolGuard().call("run_process", args,
+        inv -> t.call(task, inv.arguments())))
+        .isInstanceOfSatisfying(ToolFailedException.class, e -> {
+          assertThat(e.originalType()).isEqualTo(ConfigurationException.class.getName());
+          assertThat(e.getMessage()).contains("already guarded");
+          fx.assertNoValue(e.getMessage() + e.redactedTrace());
+        });
+    assertThat(work.resolve("ran.txt")).doesNotExist();
+  }
+
+  @Test
   void descriptionAndSchema_nameHandlesButNoValues() {
     ProcessTool t = tool().build();
     String d = t.description(task);
