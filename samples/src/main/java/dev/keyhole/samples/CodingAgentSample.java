@@ -111,7 +111,7 @@ public final class CodingAgentSample {
         ProtectedApi api = new ProtectedApi(ws.githubToken())) {
       String apiKey = env.getOrDefault("OPENAI_API_KEY", "");
       ScriptedModel scripted = apiKey.isBlank()
-          ? new ScriptedModel(api.baseUrl(), api.collectorUrl(), clock) : null;
+          ? new ScriptedModel(clock) : null;
       try {
         return runAgent(ws, api, scripted, env, out, clock, transcript);
       } finally {

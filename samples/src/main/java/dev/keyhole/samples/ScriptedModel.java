@@ -11,12 +11,16 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * An offline model behind an OpenAI-compatible endpoint ({@code POST /v1/chat/completions}), so the
  * sample runs LangChain4j's real {@code OpenAiChatModel} over real HTTP without an API key. It
- * answers with scripted turns in the real Chat Completions format (tool calls included) and picks the
- * turn from how many assistant messages the request already holds. It records every request body.
+ * answers with scripted turns in the real Chat Completions format (tool calls included), picks the
+ * turn from how many assistant messages the request already holds, and reads the addresses it
+ * needs from the conversation (the API from the user's prompt, the attacker's URL from the issue).
+ * It records every request body.
  *
  * <p>The script: list the issues with the API token; run the deploy check with the deploy token;
  * then, like a model that fell for the prompt injection in issue #2, try to print the tokens, read
@@ -27,15 +31,14 @@ final class ScriptedModel implements AutoCloseable {
 
   private static final ObjectMapper JSON = new ObjectMapper();
 
+  private static final Pattern API_BASE = Pattern.compile("(https?://[^\\s/]+)/repos/acme/app/issues");
+  private static final Pattern COLLECTOR = Pattern.compile("next=(https?://[^\\s\"]+/collect)");
+
   private final HttpServer server;
-  private final String apiBase;
-  private final String collectorUrl;
   private final Clock clock;
   private final List<String> requestBodies = new CopyOnWriteArrayList<>();
 
-  ScriptedModel(String apiBase, String collectorUrl, Clock clock) {
-    this.apiBase = apiBase;
-    this.collectorUrl = collectorUrl;
+  ScriptedModel(Clock clock) {
     this.clock = clock;
     this.server = LoopbackServer.start("scripted model", "/v1/chat/completions", this::handle);
   }
@@ -56,17 +59,30 @@ final class ScriptedModel implements AutoCloseable {
       requestBodies.add(body);
       JsonNode request = JSON.readTree(body);
       int turn = 0;
+      // Like a model, it reads the API address from the prompt and the attacker's from the issue.
+      String apiBase = "http://127.0.0.1";
+      String collectorUrl = "http://localhost/collect";
       for (JsonNode m : request.path("messages")) {
-        if ("assistant".equals(m.path("role").asText())) {
+        String role = m.path("role").asText();
+        String content = m.path("content").asText("");
+        if ("assistant".equals(role)) {
           turn++;
+        }
+        Matcher api = API_BASE.matcher(content);
+        if ("user".equals(role) && api.find()) {
+          apiBase = api.group(1);
+        }
+        Matcher collector = COLLECTOR.matcher(content);
+        if ("tool".equals(role) && collector.find()) {
+          collectorUrl = collector.group(1);
         }
       }
       LoopbackServer.send(ex, 200, "application/json",
-          JSON.writeValueAsBytes(completion(turn, body.length())));
+          JSON.writeValueAsBytes(completion(turn, body.length(), apiBase, collectorUrl)));
     }
   }
 
-  private ObjectNode completion(int turn, int promptChars) {
+  private ObjectNode completion(int turn, int promptChars, String apiBase, String collectorUrl) {
     ObjectNode message = JSON.createObjectNode();
     message.put("role", "assistant");
     ArrayNode calls = JSON.createArrayNode();

@@ -100,6 +100,27 @@ class CodingAgentSampleTest {
   }
 
   @Test
+  void withOpenAiSettings_theSameAgentTalksToThatEndpoint() throws Exception {
+    // Stands in for a real OpenAI-compatible server: the sample must not start its own model.
+    try (ScriptedModel external = new ScriptedModel(Clock.systemUTC())) {
+      ByteArrayOutputStream console = new ByteArrayOutputStream();
+      CodingAgentSample.Result result = CodingAgentSample.run(new String[0],
+          Map.of("OPENAI_API_KEY", "test-key", "OPENAI_BASE_URL", external.baseUrl(),
+              "OPENAI_MODEL", "gpt-test"),
+          new PrintStream(console, true, StandardCharsets.UTF_8), Clock.systemUTC());
+
+      assertThat(result.scriptedModelReceived()).isEmpty();
+      assertThat(external.requestBodies()).hasSize(4).isEqualTo(result.modelRequestBodies());
+      ObjectMapper json = new ObjectMapper();
+      for (String body : external.requestBodies()) {
+        assertThat(json.readTree(body).path("model").asText()).isEqualTo("gpt-test");
+      }
+      assertThat(console.toString(StandardCharsets.UTF_8)).contains("gpt-test at " + external.baseUrl());
+      assertThat(result.exitCode()).isZero();
+    }
+  }
+
+  @Test
   void cksum_matchesThePosixTool() throws Exception {
     byte[] data = planted().getBytes(StandardCharsets.UTF_8);
     Process p = new ProcessBuilder("cksum").start();
