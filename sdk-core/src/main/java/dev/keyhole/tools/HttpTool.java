@@ -10,6 +10,7 @@ import dev.keyhole.Redactor;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolExecution;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
 import dev.keyhole.Use;
@@ -343,6 +344,9 @@ public final class HttpTool implements AgentTool {
         throw new ToolArgumentsException("The URL's host changed when handles were filled in; keep"
             + " handles in the path or query");
       }
+      if (!handles.isEmpty()) {
+        requireCheckedFor(first);
+      }
       Set<Target> granted = new LinkedHashSet<>();
       granted.add(first);
       String method = r.method;
@@ -439,6 +443,16 @@ public final class HttpTool implements AgentTool {
     } finally {
       extra.forEach(SecretValue::destroy);
       plain.clear();
+    }
+  }
+
+  /** Fails closed unless the guard that resolved the values checked them for {@code target}. */
+  private void requireCheckedFor(Target target) {
+    Use use = ToolExecution.current().map(ToolExecution::use).orElse(null);
+    if (use == null || use.destination() == null
+        || !use.destination().equalsIgnoreCase(target.host()) || use.plainHttp() != target.plainHttp()) {
+      throw new ConfigurationException("Tool '" + name + "' ran in a guard that did not check its"
+          + " destination; build the guard with HttpTool.configure(...) or use HttpTool.call");
     }
   }
 

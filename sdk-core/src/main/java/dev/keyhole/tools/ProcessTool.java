@@ -8,6 +8,7 @@ import dev.keyhole.PolicyViolationException;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolExecution;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
 import dev.keyhole.internal.JsonHandles;
@@ -191,6 +192,13 @@ public final class ProcessTool implements AgentTool {
    */
   public String run(ToolInvocation invocation) {
     Request req = parse(invocation.originalArguments());
+    if (!invocation.secrets().isEmpty()) {
+      String checked = ToolExecution.current().map(e -> e.use().command()).orElse(null);
+      if (checked == null || !fileName(checked).equals(fileName(req.argv.get(0)))) {
+        throw new ConfigurationException("Tool '" + name + "' ran in a guard that did not check its"
+            + " command; build the guard with ProcessTool.configure(...) or use ProcessTool.call");
+      }
+    }
     Map<String, String> env = new LinkedHashMap<>(baseEnvironment);
     Map<SecretHandle, String> plain = new HashMap<>();
     try {

@@ -450,6 +450,19 @@ class HttpToolTest {
   }
 
   @Test
+  void runInAGuardWithoutConfigure_failsClosed_andSendsNothing() {
+    server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
+    HttpTool t = tool().build();
+
+    // Without the destination extractor the guard cannot check hosts; the body refuses to send.
+    assertThatThrownBy(() -> ToolGuard.of(task).call("http_request",
+        request("GET", "http://127.0.0.1:" + server.port() + "/collect", BEARER, null), t::run))
+        .isInstanceOfSatisfying(ToolFailedException.class,
+            e -> assertThat(e.getMessage()).contains("HttpTool.configure"));
+    server.verify(0, anyRequestedFor(anyUrl()));
+  }
+
+  @Test
   void descriptionAndSchema_nameHandlesButNoValues() {
     HttpTool t = tool().build();
     String d = t.description(task);

@@ -372,6 +372,18 @@ class ProcessToolTest {
   }
 
   @Test
+  void runInAGuardWithoutConfigure_failsClosed() throws IOException {
+    script("check.sh", "echo ran > ran.txt");
+    ProcessTool t = tool().build();
+
+    assertThatThrownBy(() -> ToolGuard.of(task).call("run_process",
+        args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
+        .isInstanceOfSatisfying(ToolFailedException.class,
+            e -> assertThat(e.getMessage()).contains("ProcessTool.configure"));
+    assertThat(work.resolve("ran.txt")).doesNotExist();
+  }
+
+  @Test
   void descriptionAndSchema_nameHandlesButNoValues() {
     ProcessTool t = tool().build();
     String d = t.description(task);
