@@ -109,13 +109,42 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     return "GuardedStreamingChatModel[" + delegate.getClass().getSimpleName() + "]";
   }
 
+  /** The streamed arguments of one tool call: what is held back, and how to forward the rest. */
+  private static final class ToolCallStream {
+    final StreamingRedactor redactor;
+    PartialToolCall last;
+    PartialToolCallContext context;
+    boolean withContext;
+
+    ToolCallStream(StreamingRedactor redactor) {
+      this.redactor = redactor;
+    }
+
+    void forward(StreamingChatResponseHandler handler, String arguments) {
+      PartialToolCall p = PartialToolCall.builder().index(last.index()).id(last.id()).name(last.name())
+          .partialArguments(arguments).build();
+      if (withContext) {
+        handler.onPartialToolCall(p, context);
+      } else {
+        handler.onPartialToolCall(p);
+      }
+    }
+
+    void finish(StreamingChatResponseHandler handler) {
+      String rest = redactor.finish();
+      if (!rest.isEmpty() && last != null) {
+        forward(handler, rest);
+      }
+    }
+  }
+
   /** Redacts one streamed response. Calls arrive from one thread at a time (the model's). */
   private static final class RedactingHandler implements StreamingChatResponseHandler {
     private final StreamingChatResponseHandler handler;
     private final MessageRedaction redaction;
     private final StreamingRedactor text;
     private final StreamingRedactor thinking;
-    private final Map<Integer, StreamingRedactor> toolArguments = new HashMap<>();
+    private final Map<Integer, ToolCallStream> toolCalls = new HashMap<>();
     private PartialResponseContext lastTextContext;
     private boolean lastTextWithContext;
 
@@ -163,33 +192,36 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
 
     @Override
     public void onPartialToolCall(PartialToolCall partialToolCall) {
-      PartialToolCall safe = redacted(partialToolCall);
-      if (safe != null) {
-        handler.onPartialToolCall(safe);
-      }
+      emit(toolCall(partialToolCall, null, false), partialToolCall.partialArguments());
     }
 
     @Override
     public void onPartialToolCall(PartialToolCall partialToolCall, PartialToolCallContext context) {
-      PartialToolCall safe = redacted(partialToolCall);
-      if (safe != null) {
-        handler.onPartialToolCall(safe, context);
-      }
+      emit(toolCall(partialToolCall, context, true), partialToolCall.partialArguments());
     }
 
-    private PartialToolCall redacted(PartialToolCall p) {
-      StreamingRedactor r = toolArguments.computeIfAbsent(p.index(), i -> redaction.redactor().streaming());
-      String args = r.write(p.partialArguments() == null ? "" : p.partialArguments());
-      if (args.isEmpty()) {
-        return null;
+    private ToolCallStream toolCall(PartialToolCall p, PartialToolCallContext context, boolean withContext) {
+      ToolCallStream s = toolCalls.computeIfAbsent(p.index(),
+          i -> new ToolCallStream(redaction.redactor().streaming()));
+      s.last = p;
+      s.context = context;
+      s.withContext = withContext;
+      return s;
+    }
+
+    private void emit(ToolCallStream s, String arguments) {
+      String safe = s.redactor.write(arguments == null ? "" : arguments);
+      if (!safe.isEmpty()) {
+        s.forward(handler, safe);
       }
-      return PartialToolCall.builder().index(p.index()).id(p.id()).name(p.name())
-          .partialArguments(args).build();
     }
 
     @Override
     public void onCompleteToolCall(CompleteToolCall completeToolCall) {
-      toolArguments.remove(completeToolCall.index());
+      ToolCallStream s = toolCalls.remove(completeToolCall.index());
+      if (s != null) {
+        s.finish(handler);
+      }
       handler.onCompleteToolCall(new CompleteToolCall(completeToolCall.index(),
           redaction.toolCall(completeToolCall.toolExecutionRequest(), "response from the model")));
     }
@@ -215,6 +247,8 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     }
 
     private void flush() {
+      toolCalls.values().forEach(s -> s.finish(handler));
+      toolCalls.clear();
       String rest = text.finish();
       if (!rest.isEmpty()) {
         if (lastTextWithContext) {

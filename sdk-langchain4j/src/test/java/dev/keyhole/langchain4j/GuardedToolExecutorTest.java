@@ -3,6 +3,7 @@ package dev.keyhole.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keyhole.TaskScope;
 import dev.keyhole.audit.AuditEvent;
@@ -299,6 +300,19 @@ class GuardedToolExecutorTest {
     AiServiceTool t = AiServiceTool.builder()
         .toolSpecification(ToolSpecification.builder().name("echo").build()).toolExecutor(once).build();
     assertThat(tools.wrap(t)).isSameAs(t);
+  }
+
+  @Test
+  void aValueEchoedInsideJsonText_isRedacted_whenTheEngineKnowsJson() {
+    String quoted = fx.plant("quoted_token", Planted.valueWithQuote());
+    TaskScope t = fx.open("task-q", Fixture.grant("quoted_token", "echo").build());
+    ToolExecutor e = GuardedTools.of(t).executor("echo", (req, id) -> "echo " + req.arguments());
+
+    ToolExecutionResult r = e.executeWithContext(call("echo", "{\"t\":\"secret://quoted_token\"}"), null);
+
+    // The tool saw {"t":"kh...\"..."}: the value JSON-escaped, which only a JSON-aware engine finds.
+    assumeTrue(t.redactor().containsSecret(Planted.json(quoted)), Planted.NEEDS_ENGINE);
+    assertThat(r.resultText()).isEqualTo("echo {\"t\":\"secret://quoted_token\"}");
   }
 
   static String stackTrace(Throwable t) {
