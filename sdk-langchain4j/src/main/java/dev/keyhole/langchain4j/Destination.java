@@ -15,6 +15,9 @@ import java.lang.annotation.Target;
  * <p>At most one parameter per tool; tools without one have no destination (grants are then checked
  * for tool name, uses, TTL and approval only). For tools that are not {@code @Tool} methods (MCP,
  * hand-written executors) declare the destination with {@link GuardedTools.Builder#destination}.
+ *
+ * <p>Security: handle tokens inside the destination are ignored (they never pick the host), and a
+ * handle in a {@code @Destination} parameter is denied because it is not a {@link Secret} parameter.
  */
 @Documented
 @Retention(RetentionPolicy.RUNTIME)

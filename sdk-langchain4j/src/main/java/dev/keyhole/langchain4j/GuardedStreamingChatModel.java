@@ -39,6 +39,9 @@ import java.util.Set;
  *
  * <p>Must be the outermost decorator. Thread-safe when the delegate is; each call gets its own
  * streaming redactors.
+ *
+ * <p>Security: a held-back tail is at most as long as the longest live value (in any form the
+ * redactor knows), so text reaches the handler slightly later, never unredacted.
  */
 public final class GuardedStreamingChatModel implements StreamingChatModel {
   private final StreamingChatModel delegate;

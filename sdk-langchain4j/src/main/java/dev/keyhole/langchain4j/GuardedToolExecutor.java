@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.stream.Collectors;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -53,6 +52,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Both {@link #execute} and {@link #executeWithContext} take this path (LangChain4j's {@code
  * ToolService} calls only the latter). Thread-safe.
+ *
+ * <p>Security: the wrapped executor receives a request whose arguments hold the values (that is
+ * its job); the original request, with handles, is what LangChain4j keeps, logs and stores. Nothing
+ * this class returns or throws holds a value the redactor knows.
  */
 public final class GuardedToolExecutor implements ToolExecutor {
   private final String toolName;
@@ -115,8 +118,7 @@ public final class GuardedToolExecutor implements ToolExecutor {
   public String execute(ToolExecutionRequest request, Object memoryId) {
     ToolExecutionResult r =
         executeWithContext(request, InvocationContext.builder().chatMemoryId(memoryId).build());
-    return r.resultContents().stream().filter(TextContent.class::isInstance)
-        .map(c -> ((TextContent) c).text()).collect(Collectors.joining("\n"));
+    return MessageRedaction.texts(r.resultContents());
   }
 
   @Override
@@ -202,8 +204,7 @@ public final class GuardedToolExecutor implements ToolExecutor {
       }
       contents = r.resultContents(); // evaluates a lazy result text while the call is still open
       result = r;
-      return contents.stream().filter(TextContent.class::isInstance)
-          .map(c -> ((TextContent) c).text()).collect(Collectors.joining("\n"));
+      return MessageRedaction.texts(contents);
     }
 
     private void failed(boolean arguments, @Nullable Integer code, Exception e) {
@@ -251,8 +252,7 @@ public final class GuardedToolExecutor implements ToolExecutor {
       }
       Object raw = r.result();
       if (changed) {
-        raw = raw instanceof String ? safe.stream().filter(TextContent.class::isInstance)
-            .map(c -> ((TextContent) c).text()).collect(Collectors.joining("\n")) : null;
+        raw = raw instanceof String ? MessageRedaction.texts(safe) : null;
       }
       ToolExecutionResult.Builder b = ToolExecutionResult.builder().isError(r.isError()).result(raw)
           .attributes(attributes);

@@ -5,7 +5,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.keyhole.HandleMatch;
 import dev.keyhole.SecretHandle;
-import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import org.jspecify.annotations.Nullable;
@@ -41,9 +40,7 @@ final class HandleArguments {
   private static @Nullable String walk(String tool, Map<String, HandleParameter> params, JsonNode node,
       String path) {
     if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         String v = walk(tool, params, e.getValue(), path.isEmpty() ? e.getKey() : path + "." + e.getKey());
         if (v != null) {
           return v;

@@ -15,7 +15,9 @@ import java.util.regex.Pattern;
  *
  * <p>Used by {@link GuardedTools} to rewrite a tool's specification (so the model is told to pass a
  * handle, and which ones) and to check each call (a handle anywhere else, or a literal value where a
- * handle belongs, is denied before the tool runs). Immutable; contains no secret.
+ * handle belongs, is denied before the tool runs). Immutable.
+ *
+ * <p>Security: holds handle names only, never a value or a reference.
  */
 public final class HandleParameter {
   private static final Pattern SEGMENT = Pattern.compile("[^.\\s]+");

@@ -29,6 +29,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -89,11 +90,19 @@ final class MessageRedaction {
 
   /** Every message redacted; the same list instance when nothing changed. */
   List<ChatMessage> messages(List<ChatMessage> in, String where) {
-    List<ChatMessage> out = null;
+    return mapped(in, (m, i) -> message(m, where + ", message " + (i + 1)));
+  }
+
+  /**
+   * {@code in} with each element replaced by {@code f(element, index)}; the same list instance
+   * when {@code f} returned every element unchanged (by identity).
+   */
+  private static <T> List<T> mapped(List<T> in, BiFunction<T, Integer, T> f) {
+    List<T> out = null;
     for (int i = 0; i < in.size(); i++) {
-      ChatMessage m = in.get(i);
-      ChatMessage r = message(m, where + ", message " + (i + 1));
-      if (r != m && out == null) {
+      T e = in.get(i);
+      T r = f.apply(e, i);
+      if (r != e && out == null) {
         out = new ArrayList<>(in.subList(0, i));
       }
       if (out != null) {
@@ -154,20 +163,7 @@ final class MessageRedaction {
   }
 
   List<ToolExecutionRequest> toolCalls(List<ToolExecutionRequest> in, String at) {
-    if (in == null) {
-      return null;
-    }
-    List<ToolExecutionRequest> out = null;
-    for (int i = 0; i < in.size(); i++) {
-      ToolExecutionRequest r = toolCall(in.get(i), at + ", tool call " + (i + 1));
-      if (r != in.get(i) && out == null) {
-        out = new ArrayList<>(in.subList(0, i));
-      }
-      if (out != null) {
-        out.add(r);
-      }
-    }
-    return out == null ? in : out;
+    return in == null ? null : mapped(in, (r, i) -> toolCall(r, at + ", tool call " + (i + 1)));
   }
 
   ToolExecutionRequest toolCall(ToolExecutionRequest r, String at) {
@@ -193,27 +189,14 @@ final class MessageRedaction {
 
   /** Contents with text redacted and other kinds checked; the same list when nothing changed. */
   List<Content> contents(List<Content> in, String at) {
-    if (in == null) {
-      return null;
-    }
-    List<Content> out = null;
-    for (int i = 0; i < in.size(); i++) {
-      Content c = in.get(i);
-      Content r = c;
+    return in == null ? null : mapped(in, (c, i) -> {
       if (c instanceof TextContent tc) {
         String t = text(tc.text(), at);
-        r = t.equals(tc.text()) ? tc : TextContent.from(t);
-      } else {
-        check(binaryText(c), at + ", " + c.type().name().toLowerCase(Locale.ROOT) + " content");
+        return t.equals(tc.text()) ? tc : TextContent.from(t);
       }
-      if (r != c && out == null) {
-        out = new ArrayList<>(in.subList(0, i));
-      }
-      if (out != null) {
-        out.add(r);
-      }
-    }
-    return out == null ? in : out;
+      check(binaryText(c), at + ", " + c.type().name().toLowerCase(Locale.ROOT) + " content");
+      return c;
+    });
   }
 
   /** Attributes with string values redacted and others checked; the same map when unchanged. */
@@ -266,6 +249,17 @@ final class MessageRedaction {
       return sb.toString();
     }
     return String.valueOf(v);
+  }
+
+  /** The text of the text contents, one per line. */
+  static String texts(List<Content> contents) {
+    StringBuilder sb = new StringBuilder();
+    for (Content c : contents) {
+      if (c instanceof TextContent t) {
+        sb.append(sb.length() == 0 ? "" : "\n").append(t.text());
+      }
+    }
+    return sb.toString();
   }
 
   /** The URL and data of non-text content, for checking. */

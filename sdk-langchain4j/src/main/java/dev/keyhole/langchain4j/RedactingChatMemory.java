@@ -20,6 +20,9 @@ import java.util.Objects;
  *
  * <p>A message that still holds a value after redaction (inside an image, say) is refused with
  * {@link SecretLeakBlockedException} and not stored. Thread-safe when the delegate is.
+ *
+ * <p>Security: only values the redactor knows are removed — values resolved by an open (or
+ * recently closed) task of the same {@link dev.keyhole.Keyhole}, plus whatever its detectors find.
  */
 public final class RedactingChatMemory implements ChatMemory {
   private final ChatMemory delegate;

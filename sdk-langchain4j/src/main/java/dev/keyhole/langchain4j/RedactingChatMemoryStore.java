@@ -15,6 +15,9 @@ import java.util.Objects;
  *
  * <p>A message that still holds a value after redaction is refused with {@link
  * SecretLeakBlockedException}; nothing is written. Thread-safe when the delegate is.
+ *
+ * <p>Security: only values the redactor knows are removed (see {@link RedactingChatMemory}); a
+ * value stored before it was resolved by a task is redacted on read once it is live again.
  */
 public final class RedactingChatMemoryStore implements ChatMemoryStore {
   private final ChatMemoryStore delegate;

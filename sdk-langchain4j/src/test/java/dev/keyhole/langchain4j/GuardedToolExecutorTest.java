@@ -26,6 +26,7 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -212,22 +213,14 @@ class GuardedToolExecutorTest {
   @Test
   void lazyResultText_isEvaluatedInsideTheCall_andRedacted() {
     AtomicInteger evaluations = new AtomicInteger();
-    ToolExecutor lazy = GuardedTools.of(task).executor("echo", new ToolExecutor() {
-      @Override
-      public String execute(ToolExecutionRequest request, Object memoryId) {
-        throw new AssertionError("executeWithContext must be used");
-      }
-
-      @Override
-      public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext c) {
-        String args = request.arguments();
-        return ToolExecutionResult.builder().result(Map.of("args", args))
-            .resultTextSupplier(() -> {
-              evaluations.incrementAndGet();
-              return "lazy " + args;
-            }).build();
-      }
-    });
+    ToolExecutor lazy = GuardedTools.of(task).executor("echo", contextual(request -> {
+      String args = request.arguments();
+      return ToolExecutionResult.builder().result(Map.of("args", args))
+          .resultTextSupplier(() -> {
+            evaluations.incrementAndGet();
+            return "lazy " + args;
+          }).build();
+    }));
 
     ToolExecutionResult r = lazy.executeWithContext(call("echo", "{\"t\":\"secret://api_token\"}"), null);
 
@@ -238,18 +231,10 @@ class GuardedToolExecutorTest {
 
   @Test
   void stringRawResult_isRedacted_andCleanRawResultIsKept() {
-    ToolExecutor tool = GuardedTools.of(task).executor("echo", new ToolExecutor() {
-      @Override
-      public String execute(ToolExecutionRequest request, Object memoryId) {
-        return "";
-      }
-
-      @Override
-      public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext c) {
-        String v = request.arguments().equals("{}") ? "clean" : "raw " + request.arguments();
-        return ToolExecutionResult.builder().result(v).resultText(v).build();
-      }
-    });
+    ToolExecutor tool = GuardedTools.of(task).executor("echo", contextual(request -> {
+      String v = request.arguments().equals("{}") ? "clean" : "raw " + request.arguments();
+      return ToolExecutionResult.builder().result(v).resultText(v).build();
+    }));
 
     ToolExecutionResult leaky = tool.executeWithContext(call("echo", "{\"t\":\"secret://api_token\"}"), null);
     ToolExecutionResult clean = tool.executeWithContext(call("echo", "{}"), null);
@@ -260,23 +245,15 @@ class GuardedToolExecutorTest {
 
   @Test
   void imageContentHoldingTheValue_isReplaced_andTextContentsAreRedacted() {
-    ToolExecutor tool = GuardedTools.of(task).executor("echo", new ToolExecutor() {
-      @Override
-      public String execute(ToolExecutionRequest request, Object memoryId) {
-        return "";
-      }
-
-      @Override
-      public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext c) {
-        String raw = request.arguments();
-        String data = Base64.getEncoder().encodeToString(("PNG" + raw).getBytes());
-        Image img = Image.builder().base64Data(data).mimeType("image/png").build();
-        return ToolExecutionResult.builder()
-            .resultContents(List.of(TextContent.from("text " + raw), ImageContent.from(img),
-                ImageContent.from("https://example.com/a.png")))
-            .attributes(Map.of("note", raw, "count", 3)).build();
-      }
-    });
+    ToolExecutor tool = GuardedTools.of(task).executor("echo", contextual(request -> {
+      String raw = request.arguments();
+      String data = Base64.getEncoder().encodeToString(("PNG" + raw).getBytes());
+      Image img = Image.builder().base64Data(data).mimeType("image/png").build();
+      return ToolExecutionResult.builder()
+          .resultContents(List.of(TextContent.from("text " + raw), ImageContent.from(img),
+              ImageContent.from("https://example.com/a.png")))
+          .attributes(Map.of("note", raw, "count", 3)).build();
+    }));
 
     ToolExecutionResult r = tool.executeWithContext(call("echo", "{\"t\":\"secret://api_token\"}"), null);
 
@@ -313,6 +290,21 @@ class GuardedToolExecutorTest {
     // The tool saw {"t":"kh...\"..."}: the value JSON-escaped, which only a JSON-aware engine finds.
     assumeTrue(t.redactor().containsSecret(Planted.json(quoted)), Planted.NEEDS_ENGINE);
     assertThat(r.resultText()).isEqualTo("echo {\"t\":\"secret://quoted_token\"}");
+  }
+
+  /** An executor that only implements {@code executeWithContext}, as LangChain4j calls it. */
+  private static ToolExecutor contextual(Function<ToolExecutionRequest, ToolExecutionResult> body) {
+    return new ToolExecutor() {
+      @Override
+      public String execute(ToolExecutionRequest request, Object memoryId) {
+        throw new AssertionError("the guard must call executeWithContext");
+      }
+
+      @Override
+      public ToolExecutionResult executeWithContext(ToolExecutionRequest request, InvocationContext c) {
+        return body.apply(request);
+      }
+    };
   }
 
   static String stackTrace(Throwable t) {
