@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The last line of defence in front of a {@link StreamingChatModel}: the request is redacted and
@@ -115,8 +116,8 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
   /** The streamed arguments of one tool call: what is held back, and how to forward the rest. */
   private static final class ToolCallStream {
     final StreamingRedactor redactor;
-    PartialToolCall last;
-    PartialToolCallContext context;
+    @Nullable PartialToolCall last;
+    @Nullable PartialToolCallContext context;
     boolean withContext;
 
     ToolCallStream(StreamingRedactor redactor) {
@@ -124,6 +125,7 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     }
 
     void forward(StreamingChatResponseHandler handler, String arguments) {
+      PartialToolCall last = Objects.requireNonNull(this.last, "last");
       PartialToolCall p = PartialToolCall.builder().index(last.index()).id(last.id()).name(last.name())
           .partialArguments(arguments).build();
       if (withContext) {
@@ -148,7 +150,7 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
     private final StreamingRedactor text;
     private final StreamingRedactor thinking;
     private final Map<Integer, ToolCallStream> toolCalls = new HashMap<>();
-    private PartialResponseContext lastTextContext;
+    private @Nullable PartialResponseContext lastTextContext;
     private boolean lastTextWithContext;
 
     RedactingHandler(StreamingChatResponseHandler handler, MessageRedaction redaction) {
@@ -203,7 +205,8 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
       emit(toolCall(partialToolCall, context, true), partialToolCall.partialArguments());
     }
 
-    private ToolCallStream toolCall(PartialToolCall p, PartialToolCallContext context, boolean withContext) {
+    private ToolCallStream toolCall(PartialToolCall p, @Nullable PartialToolCallContext context,
+        boolean withContext) {
       ToolCallStream s = toolCalls.computeIfAbsent(p.index(),
           i -> new ToolCallStream(redaction.redactor().streaming()));
       s.last = p;
@@ -212,7 +215,7 @@ public final class GuardedStreamingChatModel implements StreamingChatModel {
       return s;
     }
 
-    private void emit(ToolCallStream s, String arguments) {
+    private void emit(ToolCallStream s, @Nullable String arguments) {
       String safe = s.redactor.write(arguments == null ? "" : arguments);
       if (!safe.isEmpty()) {
         s.forward(handler, safe);

@@ -113,10 +113,7 @@ final class MessageRedaction {
   }
 
   /** One message redacted (the same instance when nothing changed). */
-  ChatMessage message(@Nullable ChatMessage m, String where) {
-    if (m == null) {
-      return null;
-    }
+  ChatMessage message(ChatMessage m, String where) {
     String at = where + " (" + m.type().name().toLowerCase(Locale.ROOT) + ")";
     if (m instanceof SystemMessage s) {
       String t = text(s.text(), at);
@@ -162,7 +159,7 @@ final class MessageRedaction {
         .attributes(attrs).build();
   }
 
-  List<ToolExecutionRequest> toolCalls(List<ToolExecutionRequest> in, String at) {
+  @Nullable List<ToolExecutionRequest> toolCalls(@Nullable List<ToolExecutionRequest> in, String at) {
     return in == null ? null : mapped(in, (r, i) -> toolCall(r, at + ", tool call " + (i + 1)));
   }
 
@@ -188,7 +185,7 @@ final class MessageRedaction {
   }
 
   /** Contents with text redacted and other kinds checked; the same list when nothing changed. */
-  List<Content> contents(List<Content> in, String at) {
+  @Nullable List<Content> contents(@Nullable List<Content> in, String at) {
     return in == null ? null : mapped(in, (c, i) -> {
       if (c instanceof TextContent tc) {
         String t = text(tc.text(), at);
@@ -200,7 +197,7 @@ final class MessageRedaction {
   }
 
   /** Attributes with string values redacted and others checked; the same map when unchanged. */
-  Map<String, Object> attributes(Map<String, Object> in, String at) {
+  @Nullable Map<String, Object> attributes(@Nullable Map<String, Object> in, String at) {
     if (in == null || in.isEmpty()) {
       return in;
     }
