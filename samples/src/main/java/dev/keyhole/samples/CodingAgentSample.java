@@ -2,27 +2,17 @@ package dev.keyhole.samples;
 
 import dev.keyhole.Grant;
 import dev.keyhole.Keyhole;
-import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
 import dev.keyhole.audit.AuditEvent;
-import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.MemoryAuditSink;
+import dev.keyhole.langchain4j.KeyholeLangChain4j;
 import dev.keyhole.langchain4j.KeyholeTools;
 import dev.keyhole.providers.DotenvProvider;
 import dev.keyhole.tools.HttpTool;
 import dev.keyhole.tools.ProcessTool;
-import dev.langchain4j.agent.tool.ToolExecutionRequest;
-import dev.langchain4j.agent.tool.ToolSpecification;
-import dev.langchain4j.data.message.AiMessage;
-import dev.langchain4j.data.message.ChatMessage;
-import dev.langchain4j.data.message.SystemMessage;
-import dev.langchain4j.data.message.ToolExecutionResultMessage;
-import dev.langchain4j.data.message.UserMessage;
 import dev.langchain4j.model.chat.ChatModel;
-import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.openai.OpenAiChatModel;
-import dev.langchain4j.service.tool.ToolExecutor;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -60,9 +50,12 @@ import org.jspecify.annotations.Nullable;
  * generated demo values. Needs a POSIX shell ({@code sh}, {@code cksum}, {@code base64}).
  */
 public final class CodingAgentSample {
-  private static final int MAX_TURNS = 8;
-
   private CodingAgentSample() {}
+
+  /** The AI service: one request in, the agent's final answer out. */
+  public interface CodingAgent {
+    String chat(String request);
+  }
 
   /** What a run produced, for tests. */
   public record Result(int exitCode, List<AuditEvent> auditEvents, List<String> modelRequestBodies,
@@ -130,7 +123,9 @@ public final class CodingAgentSample {
         : env.getOrDefault("OPENAI_BASE_URL", "https://api.openai.com/v1");
     String modelName = scripted != null ? ScriptedModel.MODEL_NAME
         : env.getOrDefault("OPENAI_MODEL", "gpt-4o-mini");
+    Walkthrough walkthrough = new Walkthrough(out, audit);
     ChatModel model = OpenAiChatModel.builder()
+        .listeners(walkthrough) // inside Keyhole's guard: it sees exactly what is sent
         .baseUrl(baseUrl)
         .apiKey(scripted != null ? "offline-demo-no-key" : env.get("OPENAI_API_KEY"))
         .modelName(modelName)
@@ -157,8 +152,18 @@ public final class CodingAgentSample {
       TaskScope task = keyhole.openTask(TaskOptions.builder().taskId("coding-agent-demo")
           .agentId("sample-agent").grant(github).grant(deploy).build());
       try (task) {
-        Map<ToolSpecification, ToolExecutor> tools = KeyholeTools.of(task, httpTool, processTool);
-        converse(out, model, tools, audit, api);
+        // Keyhole's LangChain4j entry point: the model is wrapped in GuardedChatModel (the last
+        // check on every request), the ready-made tools are already guarded for this task.
+        CodingAgent agent = KeyholeLangChain4j.forTask(task)
+            .chatModel(model)
+            .tools(KeyholeTools.aiServiceTools(task, httpTool, processTool))
+            .aiServices(CodingAgent.class)
+            .systemMessage(String.format(Locale.ROOT, SYSTEM_PROMPT, api.baseUrl()))
+            .beforeToolExecution(walkthrough::beforeTool)
+            .afterToolExecution(walkthrough::afterTool)
+            .maxSequentialToolsInvocations(20)
+            .build();
+        agent.chat(String.format(Locale.ROOT, USER_PROMPT, api.baseUrl()));
       }
       out.println();
       printAudit(out, audit.events());
@@ -214,95 +219,6 @@ public final class CodingAgentSample {
 
   private static final String USER_PROMPT = "Check the open issues of acme/app (GET %s/repos/acme/"
       + "app/issues), do what they ask, and give me a short report.";
-
-  private static void converse(PrintStream out, ChatModel model,
-      Map<ToolSpecification, ToolExecutor> tools, MemoryAuditSink audit, ProtectedApi api) {
-    List<ChatMessage> messages = new ArrayList<>();
-    messages.add(SystemMessage.from(String.format(Locale.ROOT, SYSTEM_PROMPT, api.baseUrl())));
-    messages.add(UserMessage.from(String.format(Locale.ROOT, USER_PROMPT, api.baseUrl())));
-    List<ToolSpecification> specs = new ArrayList<>(tools.keySet());
-    int shown = 0;
-    for (int turn = 1; turn <= MAX_TURNS; turn++) {
-      out.println();
-      out.println("--- Turn " + turn + ": the model receives ---");
-      if (turn == 1) {
-        out.println("  [tools] " + specs.stream().map(ToolSpecification::name).toList()
-            + " (their descriptions list the handles each may use; see the transcript)");
-      }
-      if (turn > 1) {
-        out.println("  (everything above, including the tool results exactly as shown)");
-      }
-      for (ChatMessage m : messages.subList(shown, messages.size())) {
-        printMessage(out, m);
-      }
-      shown = messages.size();
-      AiMessage reply = model.chat(ChatRequest.builder().messages(messages)
-          .toolSpecifications(specs).build()).aiMessage();
-      messages.add(reply);
-      shown++;
-      out.println("--- Turn " + turn + ": the model replies ---");
-      if (reply.text() != null && !reply.text().isBlank()) {
-        out.println(indent("[assistant] " + reply.text(), "  "));
-      }
-      if (!reply.hasToolExecutionRequests()) {
-        return;
-      }
-      for (ToolExecutionRequest call : reply.toolExecutionRequests()) {
-        out.println("  [tool call] " + call.name() + " " + call.arguments());
-        ToolExecutor executor = tools.entrySet().stream()
-            .filter(e -> e.getKey().name().equals(call.name())).map(Map.Entry::getValue)
-            .findFirst().orElse(null);
-        int before = audit.events().size();
-        String result = executor == null ? "Error: no tool named '" + call.name() + "'"
-            : executor.execute(call, "demo");
-        List<AuditEvent> during = audit.events().subList(before, audit.events().size());
-        for (String line : keyholeSaw(during, result)) {
-          out.println("    keyhole: " + line);
-        }
-        out.println("    result (this exact text goes back to the model):");
-        out.println(indent(result.strip(), "      | "));
-        messages.add(ToolExecutionResultMessage.from(call, result));
-      }
-      // Tool results were shown under their calls; the next request repeats them verbatim.
-      shown = messages.size();
-    }
-    out.println("(stopped after " + MAX_TURNS + " turns)");
-  }
-
-  private static void printMessage(PrintStream out, ChatMessage m) {
-    if (m instanceof SystemMessage s) {
-      out.println(indent("[system] " + s.text(), "  "));
-    } else if (m instanceof UserMessage u) {
-      out.println(indent("[user] " + u.singleText(), "  "));
-    } else if (m instanceof ToolExecutionResultMessage t) {
-      out.println(indent("[tool result " + t.toolName() + "] " + t.text(), "  "));
-    } else if (m instanceof AiMessage a) {
-      out.println(indent("[assistant] " + a.text(), "  "));
-    }
-  }
-
-  /** What Keyhole did during one tool call, from the audit events it wrote (names, no values). */
-  private static List<String> keyholeSaw(List<AuditEvent> events, String result) {
-    List<String> lines = new ArrayList<>();
-    for (AuditEvent e : events) {
-      String where = e.destination() == null ? "" : " -> host " + e.destination();
-      if (e.type() == AuditEventType.USE_ALLOWED) {
-        lines.add("resolved secret://" + e.handle() + " for " + e.tool() + where
-            + " (the value went into the request/process, not to the model)");
-      } else if (e.type() == AuditEventType.USE_DENIED) {
-        lines.add("DENIED secret://" + e.handle() + " for " + e.tool() + where + ": " + e.reason());
-      }
-    }
-    if (lines.isEmpty() && result.startsWith("Error:")) {
-      lines.add("refused by the tool before any secret was resolved");
-    } else if (lines.isEmpty()) {
-      lines.add("no secret used");
-    }
-    if (!result.startsWith("Error:") && SecretHandle.containsToken(result)) {
-      lines.add("output holds handle tokens: Keyhole redacted values the tool printed or received");
-    }
-    return lines;
-  }
 
   private static void printAudit(PrintStream out, List<AuditEvent> events) {
     out.println("Audit trail (MemoryAuditSink; names, references and fingerprints only)");
@@ -377,9 +293,5 @@ public final class CodingAgentSample {
 
   private static String nz(@Nullable String s) {
     return s == null ? "" : s;
-  }
-
-  private static String indent(String text, String prefix) {
-    return prefix + text.replace("\n", "\n" + prefix);
   }
 }

@@ -37,4 +37,20 @@ public interface AgentTool {
    *     executor was wrapped in a second guard, which would bypass this tool's own checks)
    */
   String call(TaskScope task, String argumentsJson);
+
+  /**
+   * Declares on a guard builder what the task scope must check for this tool's calls (its
+   * destination host or its command), and validates the arguments before anything resolves. For
+   * adapters that run {@link #run} inside their own {@link dev.keyhole.ToolGuard}; {@link #call}
+   * does this itself.
+   */
+  dev.keyhole.ToolGuard.Builder configure(dev.keyhole.ToolGuard.Builder guard);
+
+  /**
+   * The tool body, for a guard built with {@link #configure} (any substitution setting): reads the
+   * original, handle-bearing arguments and the resolved values from {@code invocation}. Fails
+   * closed with a {@link dev.keyhole.ConfigurationException} when the guard did not check what
+   * {@link #configure} declares.
+   */
+  String run(dev.keyhole.ToolInvocation invocation);
 }

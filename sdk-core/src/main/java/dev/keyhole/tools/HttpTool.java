@@ -180,12 +180,12 @@ public final class HttpTool implements AgentTool {
 
   /**
    * Declares this tool's destination on a guard builder, so the task scope checks each handle's
-   * destinations and transport against the request URL. Needed only when you run {@link #run}
-   * through your own guard.
+   * destinations and transport against the request URL, and validates the arguments first. Needed
+   * only when you run {@link #run} through your own guard.
    */
+  @Override
   public ToolGuard.Builder configure(ToolGuard.Builder guard) {
-    return guard.destination(name, tree -> Optional.ofNullable(tree.get("url"))
-        .filter(JsonNode::isTextual).map(JsonNode::textValue));
+    return guard.destination(name, tree -> Optional.of(parse(tree.toString()).url));
   }
 
   @Override
@@ -323,6 +323,7 @@ public final class HttpTool implements AgentTool {
    * The tool body, for use inside a {@link ToolGuard} built with {@link #configure}: sends the
    * request with the resolved values and follows redirects under policy.
    */
+  @Override
   public String run(ToolInvocation invocation) {
     Request r = parse(invocation.originalArguments());
     TaskScope task = invocation.task();

@@ -172,10 +172,12 @@ public final class ProcessTool implements AgentTool {
 
   /**
    * Declares this tool's executable on a guard builder, so the task scope checks the grants'
-   * {@code commands} for it. Needed only when you run {@link #run} through your own guard.
+   * {@code commands} for it, and validates the arguments first. Needed only when you run {@link
+   * #run} through your own guard.
    */
+  @Override
   public ToolGuard.Builder configure(ToolGuard.Builder guard) {
-    return guard.command(name, tree -> Optional.of(executableName(tree)));
+    return guard.command(name, tree -> Optional.of(fileName(parse(tree.toString()).argv.get(0))));
   }
 
   @Override
@@ -190,6 +192,7 @@ public final class ProcessTool implements AgentTool {
    * The tool body, for use inside a {@link ToolGuard} built with {@link #configure}: parses the
    * original (handle-bearing) arguments, injects the resolved values into the environment and runs.
    */
+  @Override
   public String run(ToolInvocation invocation) {
     Request req = parse(invocation.originalArguments());
     if (!invocation.secrets().isEmpty()) {

@@ -1,12 +1,15 @@
 package dev.keyhole.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.keyhole.KeyholeException;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolGuard;
+import dev.keyhole.ToolInvocation;
 import dev.keyhole.tools.AgentTool;
 import dev.keyhole.tools.HttpTool;
 import dev.keyhole.tools.ProcessTool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.model.chat.request.json.JsonArraySchema;
 import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
 import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
@@ -15,30 +18,36 @@ import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * Keyhole's ready-made tools ({@link ProcessTool}, {@link HttpTool}, any {@link AgentTool}) as
  * LangChain4j tools, one line each:
  *
  * <pre>{@code
- * Map<ToolSpecification, ToolExecutor> tools = new LinkedHashMap<>();
- * tools.putAll(KeyholeTools.processTool(task, ProcessTool.builder(workspace).commands("make").build()));
- * tools.putAll(KeyholeTools.httpTool(task, HttpTool.create()));
- * Assistant assistant = AiServices.builder(Assistant.class).chatModel(model).tools(tools).build();
+ * ProcessTool run = ProcessTool.builder(workspace).commands("make", "deploy.sh").build();
+ * Assistant assistant = KeyholeLangChain4j.forTask(task).chatModel(model)
+ *     .tools(KeyholeTools.aiServiceTools(task, run, HttpTool.create()))
+ *     .build(Assistant.class);
+ * // or, without the entry point: AiServices.builder(Assistant.class).tools(KeyholeTools.of(task, run))
  * }</pre>
  *
  * <p>The specification carries the tool's description, which names the handles the task grants to
- * the tool (never values), and its argument schema. The executor runs the tool through the task's
- * guard; it is already guarded, so do not wrap it in another Keyhole tool decorator.
+ * the tool (never values), and its argument schema. The executor is a {@link GuardedToolExecutor}
+ * whose guard also checks what the tool declares (the HTTP tool's destination host and transport,
+ * the process tool's command), so {@link GuardedTools} and {@link KeyholeLangChain4j} take it as
+ * already guarded and do not wrap it again.
  *
- * <p>Security: a failed or denied call is returned to the model as {@code "Error: <message>"}, where
- * the message is Keyhole's value-free text (redacted again here); unexpected exceptions are reduced
- * to their type, so no third-party message reaches the model.
+ * <p>Security: denials come back to the model as error results with Keyhole's value-free text;
+ * failures as LangChain4j tool errors whose message is redacted and unchained (see {@link
+ * GuardedToolExecutor}).
  */
 public final class KeyholeTools {
   private KeyholeTools() {}
@@ -68,17 +77,32 @@ public final class KeyholeTools {
         .parameters((JsonObjectSchema) schema(tool.parametersSchema())).build();
   }
 
-  /** An executor that runs {@code tool} in {@code task} and returns its (redacted) text. */
-  public static ToolExecutor executor(TaskScope task, AgentTool tool) {
-    return (request, memoryId) -> {
-      try {
-        return tool.call(task, request.arguments());
-      } catch (KeyholeException e) {
-        return "Error: " + task.redactor().redact(String.valueOf(e.getMessage()));
-      } catch (RuntimeException e) {
-        return "Error: tool '" + tool.name() + "' failed (" + e.getClass().getSimpleName() + ")";
-      }
-    };
+  /** The tools as {@link AiServiceTool}s, for {@link KeyholeLangChain4j#tools(List)} or AiServices. */
+  public static List<AiServiceTool> aiServiceTools(TaskScope task, AgentTool... tools) {
+    List<AiServiceTool> out = new ArrayList<>();
+    for (AgentTool t : tools) {
+      out.add(AiServiceTool.builder().toolSpecification(specification(task, t))
+          .toolExecutor(executor(task, t)).build());
+    }
+    return out;
+  }
+
+  /** A guarded executor that runs {@code tool} in {@code task} and returns its (redacted) text. */
+  public static GuardedToolExecutor executor(TaskScope task, AgentTool tool) {
+    ToolGuard guard = tool.configure(ToolGuard.builder(task)).substitute(false).build();
+    return new GuardedToolExecutor(tool.name(), task, guard, Map.of(), true,
+        new GuardedToolExecutor.Invoker() {
+          @Override
+          public boolean substitutes() {
+            return false; // the tool reads the original arguments and the values by handle
+          }
+
+          @Override
+          public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
+              @Nullable InvocationContext context) {
+            return ToolExecutionResult.builder().resultText(tool.run(invocation)).build();
+          }
+        });
   }
 
   /** Converts the subset of JSON schema the Keyhole tools use. */
