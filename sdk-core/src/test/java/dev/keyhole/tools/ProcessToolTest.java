@@ -342,6 +342,7 @@ class ProcessToolTest {
   @Test
   void usableThroughAnOwnToolGuard_withConfigure() throws IOException {
     script("check.sh", "printf '%s' \"$TOKEN\"");
+    script("other.sh", "echo ran > ran.txt");
     ProcessTool t = tool().build();
     ToolGuard guard = t.configure(ToolGuard.builder(task)).build();
 
@@ -352,6 +353,12 @@ class ProcessToolTest {
     assertThatThrownBy(() -> guard.call("run_process",
         args("[\"./other.sh\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
         .isInstanceOf(PolicyViolationException.class).hasMessageContaining("other.sh");
+    assertThat(work.resolve("ran.txt")).doesNotExist();
+    // The guard validates the arguments before it resolves anything.
+    assertThatThrownBy(() -> guard.call("run_process",
+        args("[\"./check.sh\", \"secret://token\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
+        .isInstanceOf(ToolArgumentsException.class);
+    assertThat(fx.audit.events(AuditEventType.USE_ALLOWED)).hasSize(1);
   }
 
   @Test
