@@ -65,6 +65,9 @@ final class AwsErrors {
       "InternalServiceErrorException", "InternalServerError", "InternalFailure", "InternalError",
       "ServiceUnavailable", "ServiceUnavailableException", "ServiceFailure", "RequestTimeout",
       "RequestTimeoutException", "IDPCommunicationError");
+  private static final Set<String> STS_CONFIGURATION = Set.of("MalformedPolicyDocument",
+      "PackedPolicyTooLarge", "RegionDisabledException", "ValidationError",
+      "InvalidParameterValue", "InvalidAuthorizationMessageException");
   private static final Set<String> INVALID = Set.of("InvalidParameterException",
       "ValidationException", "ValidationError", "InvalidParameterValue",
       "InvalidParameterCombination", "MissingParameter", "InvalidParameterValueException",
@@ -121,30 +124,55 @@ final class AwsErrors {
           + " for " + subject + " because they expired" + facts + ". Refresh the credentials"
           + " Keyhole uses (profile, SSO login or role), or check the machine's clock.");
     }
-    if (DENIED.contains(c) || (status == 403 && !THROTTLED.contains(c))) {
-      return new SecretAccessDeniedException(service.label + " refused Keyhole's AWS credentials"
-          + " for " + subject + facts + ". Grant Keyhole's AWS principal " + service.permissions
-          + ", or check which credentials Keyhole uses (AwsClientOptions.credentialsProvider).");
+    if (DENIED.contains(c)) {
+      return denied(service, subject, facts);
     }
-    if (throttling || THROTTLED.contains(c) || status == 429) {
-      return new ProviderUnavailableException(service.label + " throttled the request for "
-          + subject + facts + ". Keyhole retries with backoff and may serve a recently cached"
-          + " value; if it persists, lower the request rate or raise the account's quota.");
+    if (throttling || THROTTLED.contains(c)) {
+      return throttled(service, subject, facts);
     }
-    if (SERVER.contains(c) || status >= 500) {
-      return new ProviderUnavailableException(service.label + " failed on its side for "
-          + subject + facts + ". Keyhole retries with backoff; check the AWS Health Dashboard if it"
-          + " persists.");
+    if (SERVER.contains(c)) {
+      return serverFault(service, subject, facts);
+    }
+    if (service == Service.STS && STS_CONFIGURATION.contains(c)) {
+      return stsConfiguration(c, facts, subject);
+    }
+    if (service != Service.STS && INVALID.contains(c)) {
+      return new InvalidReferenceException(service.label + " rejected the request for " + subject
+          + " as invalid" + facts + ". Check the reference's name, version, stage or label.");
+    }
+    // Codes this mapper does not know (or none, e.g. an HTML error page): go by HTTP status.
+    if (status == 429) {
+      return throttled(service, subject, facts);
+    }
+    if (status >= 500) {
+      return serverFault(service, subject, facts);
+    }
+    if (status == 403) {
+      return denied(service, subject, facts);
     }
     if (service == Service.STS) {
       return stsConfiguration(c, facts, subject);
     }
-    if (INVALID.contains(c)) {
-      return new InvalidReferenceException(service.label + " rejected the request for " + subject
-          + " as invalid" + facts + ". Check the reference's name, version, stage or label.");
-    }
     return new KeyholeException(service.label + " rejected the request for " + subject + facts
         + ".");
+  }
+
+  private static KeyholeException denied(Service service, String subject, String facts) {
+    return new SecretAccessDeniedException(service.label + " refused Keyhole's AWS credentials"
+        + " for " + subject + facts + ". Grant Keyhole's AWS principal " + service.permissions
+        + ", or check which credentials Keyhole uses (AwsClientOptions.credentialsProvider).");
+  }
+
+  private static KeyholeException throttled(Service service, String subject, String facts) {
+    return new ProviderUnavailableException(service.label + " throttled the request for "
+        + subject + facts + ". Keyhole retries with backoff and may serve a recently cached"
+        + " value; if it persists, lower the request rate or raise the account's quota.");
+  }
+
+  private static KeyholeException serverFault(Service service, String subject, String facts) {
+    return new ProviderUnavailableException(service.label + " failed on its side for " + subject
+        + facts + ". Keyhole retries with backoff; check the AWS Health Dashboard if it"
+        + " persists.");
   }
 
   private static KeyholeException stsConfiguration(String code, String facts, String subject) {
