@@ -131,7 +131,8 @@ public final class SecretsManagerProvider implements SecretProvider {
       }
       origin.put(r, ref);
       if (batch && r.batchable()) {
-        batches.computeIfAbsent(r.region().orElse(""), k -> new LinkedHashMap<>())
+        String region = r.region().filter(x -> !x.equals(clients.defaultRegion().id())).orElse("");
+        batches.computeIfAbsent(region, k -> new LinkedHashMap<>())
             .computeIfAbsent(r.secretId(), k -> new ArrayList<>()).add(r);
       } else {
         out.put(ref, resolveQuietly(r));

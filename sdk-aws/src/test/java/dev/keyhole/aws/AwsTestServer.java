@@ -52,9 +52,10 @@ final class AwsTestServer implements AutoCloseable {
         .willReturn(aResponse().withTransformers(FakeAwsServices.NAME)));
   }
 
-  /** Drops every stub and recorded request, then restores the default routes. */
+  /** Drops every stub, recorded request and fake secret, then restores the default routes. */
   void reset() {
     wm.resetAll();
+    fake.clear();
     routeToFake();
   }
 

@@ -70,6 +70,14 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
     return s;
   }
 
+  /** Forgets every secret, parameter and planted fault. */
+  void clear() {
+    secrets.clear();
+    parameters.clear();
+    denied.clear();
+    throttled.clear();
+  }
+
   /** Requests for {@code nameOrId} answer {@code AccessDeniedException}. */
   void deny(String nameOrId) {
     denied.add(nameOrId);
