@@ -4,6 +4,7 @@ import dev.keyhole.ConfigurationException;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Function;
 import java.util.function.Supplier;
 import org.jspecify.annotations.Nullable;
@@ -30,6 +31,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
   private final Region defaultRegion;
   private final boolean callerOwned;
   private final Map<Region, C> others = new ConcurrentHashMap<>();
+  private final AtomicBoolean closed = new AtomicBoolean();
 
   private RegionalClients(String service, @Nullable Function<Region, C> factory,
       @Nullable SdkHttpClient ownedHttp, C defaultClient, boolean callerOwned) {
@@ -130,6 +132,9 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
 
   @Override
   public void close() {
+    if (!closed.compareAndSet(false, true)) {
+      return;
+    }
     if (!callerOwned) {
       others.values().forEach(SdkClient::close);
       others.clear();
