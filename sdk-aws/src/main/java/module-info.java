@@ -17,6 +17,8 @@ module dev.keyhole.aws {
   requires software.amazon.awssdk.retries.api;
   requires software.amazon.awssdk.http.urlconnection;
   requires com.fasterxml.jackson.core;
+  // Optional: only IamRevocationHook uses IAM; add software.amazon.awssdk:iam to use it.
+  requires static software.amazon.awssdk.services.iam;
 
   exports dev.keyhole.aws;
 

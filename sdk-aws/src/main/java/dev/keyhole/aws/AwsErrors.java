@@ -33,7 +33,8 @@ final class AwsErrors {
         + " parameters; secretsmanager:GetSecretValue for /aws/reference/secretsmanager/ names)"),
     STS("STS", "sts:AssumeRole on the role, and a trust policy that lets Keyhole's principal assume"
         + " it (with sts:TagSession and sts:SetSourceIdentity when tags or a source identity are"
-        + " sent)");
+        + " sent)"),
+    IAM("IAM", "iam:PutRolePolicy and iam:DeleteRolePolicy on the task roles");
 
     final String label;
     final String permissions;
@@ -136,7 +137,8 @@ final class AwsErrors {
     if (service == Service.STS && STS_CONFIGURATION.contains(c)) {
       return stsConfiguration(c, facts, subject);
     }
-    if (service != Service.STS && INVALID.contains(c)) {
+    if ((service == Service.SECRETS_MANAGER || service == Service.PARAMETER_STORE)
+        && INVALID.contains(c)) {
       return new InvalidReferenceException(service.label + " rejected the request for " + subject
           + " as invalid" + facts + ". Check the reference's name, version, stage or label.");
     }

@@ -125,7 +125,7 @@ public final class ParameterStoreProvider implements SecretProvider {
 
     private Builder() {}
 
-    /** The provider id (default {@value #DEFAULT_ID}). */
+    /** The provider id (default {@value ParameterStoreProvider#DEFAULT_ID}). */
     public Builder id(String id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;

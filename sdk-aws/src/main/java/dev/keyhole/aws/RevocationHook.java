@@ -9,14 +9,13 @@ package dev.keyhole.aws;
  * to cut a session short: attach a policy to the <em>role</em> that denies everything to sessions
  * matching a condition, such as the session's tags or {@code aws:TokenIssueTime}. {@link
  * SessionRevocation#denyPolicyDocument()} renders that policy for one task's session; a hook
- * attaches it, typically with IAM {@code PutRolePolicy}:
+ * attaches it with IAM {@code PutRolePolicy}; {@link IamRevocationHook} does exactly that (and
+ * deletes the policy once the session has expired):
  *
  * <pre>{@code
- * RevocationHook hook = r -> iam.putRolePolicy(b -> b
- *     .roleName(r.roleName())
- *     .policyName(r.policyName())
- *     .policyDocument(r.denyPolicyDocument()));
- * StsCredentialIssuer issuer = StsCredentialIssuer.builder().revocationHook(hook).build();
+ * StsCredentialIssuer issuer = StsCredentialIssuer.builder()
+ *     .revocationHook(IamRevocationHook.create(AwsClientOptions.defaults()))
+ *     .build();
  * }</pre>
  *
  * Even then revocation is <b>not instant</b>: IAM changes are eventually consistent and usually

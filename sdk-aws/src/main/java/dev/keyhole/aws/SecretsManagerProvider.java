@@ -340,7 +340,7 @@ public final class SecretsManagerProvider implements SecretProvider {
 
     private Builder() {}
 
-    /** The provider id (default {@value #DEFAULT_ID}); distinct ids let two accounts coexist. */
+    /** The provider id (default {@value SecretsManagerProvider#DEFAULT_ID}); distinct ids let two accounts coexist. */
     public Builder id(String id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
@@ -362,7 +362,7 @@ public final class SecretsManagerProvider implements SecretProvider {
       return this;
     }
 
-    /** Whether {@link #resolveAll} uses {@code BatchGetSecretValue} (default true). */
+    /** Whether {@link SecretsManagerProvider#resolveAll} uses {@code BatchGetSecretValue} (default true). */
     public Builder batchGet(boolean on) {
       this.batch = on;
       return this;

@@ -231,7 +231,7 @@ public final class StsCredentialIssuer implements CredentialIssuer {
 
     private Builder() {}
 
-    /** The issuer id (default {@value #DEFAULT_ID}); grants name it in {@code issuer}. */
+    /** The issuer id (default {@value StsCredentialIssuer#DEFAULT_ID}); grants name it in {@code issuer}. */
     public Builder id(String id) {
       this.id = Objects.requireNonNull(id, "id");
       return this;
