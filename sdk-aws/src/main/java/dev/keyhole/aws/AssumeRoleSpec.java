@@ -47,7 +47,6 @@ final class AssumeRoleSpec {
       Pattern.compile("arn:aws(-[a-z]+)*:iam::\\d{12}:role/([\\w+=,.@-]+/)*[\\w+=,.@-]{1,64}");
   private static final Pattern POLICY_ARN =
       Pattern.compile("arn:aws(-[a-z]+)*:iam::(\\d{12}|aws):policy/([\\w+=.@-]+/)*[\\w+=.@-]{1,128}");
-  private static final Pattern SESSION_CHARS = Pattern.compile("[\\w+=,.@-]*");
   private static final Pattern EXTERNAL_ID = Pattern.compile("[\\w+=,.@:/-]{2,1224}");
   private static final Pattern SOURCE_IDENTITY = Pattern.compile("[\\w+=,.@-]{2,64}");
   private static final Pattern TAG_KEY = Pattern.compile("[\\p{L}\\p{Z}\\p{N}_.:/=+\\-@]{1,128}");
@@ -231,7 +230,8 @@ final class AssumeRoleSpec {
     StringBuilder sb = new StringBuilder(sessionNamePrefix);
     for (int i = 0; i < taskId.length(); i++) {
       char c = taskId.charAt(i);
-      sb.append(SESSION_CHARS.matcher(String.valueOf(c)).matches() ? c : '-');
+      boolean ok = (c < 128 && Character.isLetterOrDigit(c)) || "_+=,.@-".indexOf(c) >= 0;
+      sb.append(ok ? c : '-');
     }
     String name = sb.toString();
     if (name.length() > 64) {
@@ -298,12 +298,7 @@ final class AssumeRoleSpec {
     }
     JsonNode tree;
     if (doc != null) {
-      try {
-        tree = JSON.readTree(doc);
-      } catch (JsonProcessingException e) {
-        throw bad("has a 'policy' that is not valid JSON (at line " + e.getLocation().getLineNr()
-            + ", column " + e.getLocation().getColumnNr() + ")");
-      }
+      tree = json(doc, "a 'policy'");
       if (tree == null || !tree.isObject() || !tree.has("Statement")
           || !(tree.get("Statement").isArray() || tree.get("Statement").isObject())) {
         throw bad("has a 'policy' that is not an IAM policy document: expected a JSON object with"
@@ -355,29 +350,59 @@ final class AssumeRoleSpec {
     return compact;
   }
 
+  /** {@code key=value,...}, or a JSON object (a YAML mapping in the policy file). */
   private Map<String, String> tags(@Nullable String text) {
     Map<String, String> out = new LinkedHashMap<>();
+    if (text != null && text.strip().startsWith("{")) {
+      JsonNode o = json(text, "tags");
+      if (!o.isObject()) {
+        throw bad("has 'tags' that are not a mapping of key to value");
+      }
+      o.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      return out;
+    }
     for (String pair : list(text)) {
       int eq = pair.indexOf('=');
       if (eq <= 0) {
         throw bad("has a malformed entry '" + abbreviate(pair) + "' in 'tags'; expected"
-            + " 'key=value,key2=value2'");
+            + " 'key=value,key2=value2' or a mapping");
       }
       out.put(pair.substring(0, eq).strip(), pair.substring(eq + 1).strip());
     }
     return out;
   }
 
-  private static List<String> list(@Nullable String text) {
+  /** Comma-separated text, or a JSON array (a YAML list in the policy file). */
+  private List<String> list(@Nullable String text) {
     List<String> out = new ArrayList<>();
-    if (text != null) {
-      for (String s : text.split(",")) {
-        if (!s.isBlank()) {
-          out.add(s.strip());
+    if (text == null) {
+      return out;
+    }
+    if (text.strip().startsWith("[")) {
+      JsonNode a = json(text, "a list parameter");
+      a.forEach(n -> {
+        if (!n.isValueNode() || n.asText().isBlank()) {
+          throw bad("has a list parameter with an empty or nested entry");
         }
+        out.add(n.asText().strip());
+      });
+      return out;
+    }
+    for (String s : text.split(",")) {
+      if (!s.isBlank()) {
+        out.add(s.strip());
       }
     }
     return out;
+  }
+
+  private JsonNode json(String text, String what) {
+    try {
+      return JSON.readTree(text);
+    } catch (JsonProcessingException e) {
+      throw bad("has " + what + " that is not valid JSON (at line " + e.getLocation().getLineNr()
+          + ", column " + e.getLocation().getColumnNr() + ")");
+    }
   }
 
   private String required(Map<String, String> p, String key) {

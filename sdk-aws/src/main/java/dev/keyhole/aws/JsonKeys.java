@@ -8,7 +8,9 @@ import dev.keyhole.SecretFormatException;
 import dev.keyhole.SecretNotFoundException;
 import dev.keyhole.SecretValue;
 import java.io.IOException;
+import dev.keyhole.spi.ResolvedSecret;
 import java.util.Arrays;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -26,6 +28,32 @@ final class JsonKeys {
       .build();
 
   private JsonKeys() {}
+
+  /**
+   * Splits reference text at its first {@code #}: {@code {path, key}}, the key null without a
+   * {@code #} and empty when the {@code #} ends the text.
+   */
+  static @Nullable String[] splitKey(String path) {
+    int hash = path.indexOf('#');
+    return hash < 0 ? new String[] {path, null}
+        : new String[] {path.substring(0, hash), path.substring(hash + 1)};
+  }
+
+  /**
+   * Applies a reference's optional JSON key to a whole secret. Takes ownership of {@code whole}:
+   * returns it as is without a key, else a new secret of the key's value (same version).
+   */
+  static ResolvedSecret select(ResolvedSecret whole, Optional<String> key, String subject) {
+    if (key.isEmpty()) {
+      return whole;
+    }
+    try {
+      return ResolvedSecret.of(extract(whole.value(), key.get(), subject),
+          whole.version().orElse(null), null);
+    } finally {
+      whole.destroy();
+    }
+  }
 
   /**
    * The value of {@code key} in {@code secret}, which must be a JSON object.

@@ -43,9 +43,7 @@ public final class ParameterStoreProvider implements SecretProvider {
 
   private ParameterStoreProvider(Builder b) {
     this.id = b.id;
-    this.clients = b.client != null
-        ? RegionalClients.callerOwned("SSM Parameter Store", b.client)
-        : RegionalClients.create("SSM Parameter Store", b.options, SsmClient::builder);
+    this.clients = RegionalClients.of("SSM Parameter Store", b.client, b.options, SsmClient::builder);
   }
 
   /** A provider with {@link AwsClientOptions#defaults()}. */
@@ -95,15 +93,8 @@ public final class ParameterStoreProvider implements SecretProvider {
       throw new SecretFormatException("SSM Parameter Store returned an empty value for " + subject);
     }
     String version = p.version() == null ? null : Long.toString(p.version());
-    SecretValue whole = SecretValue.ofString(p.value());
-    if (r.jsonKey().isEmpty()) {
-      return ResolvedSecret.of(whole, version, null);
-    }
-    try {
-      return ResolvedSecret.of(JsonKeys.extract(whole, r.jsonKey().get(), subject), version, null);
-    } finally {
-      whole.destroy();
-    }
+    return JsonKeys.select(ResolvedSecret.of(SecretValue.ofString(p.value()), version, null),
+        r.jsonKey(), subject);
   }
 
   /** Closes the clients this provider built (never a caller-owned client or HTTP client). */

@@ -83,15 +83,11 @@ public final class ParameterStoreReference {
       throw new InvalidReferenceException("Reference '" + ref + "' is not an SSM Parameter Store"
           + " reference; " + GRAMMAR);
     }
-    String path = ref.path();
-    String key = null;
-    int hash = path.indexOf('#');
-    if (hash >= 0) {
-      key = path.substring(hash + 1);
-      path = path.substring(0, hash);
-      if (key.isEmpty()) {
-        throw invalid(ref, "has an empty JSON key after '#'");
-      }
+    String[] keyed = JsonKeys.splitKey(ref.path());
+    String path = keyed[0];
+    String key = keyed[1];
+    if (key != null && key.isEmpty()) {
+      throw invalid(ref, "has an empty JSON key after '#'");
     }
     String region = null;
     String prefix = "";

@@ -72,6 +72,13 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
     }
   }
 
+  /** The caller's {@code client} if given, else clients built from {@code options}. */
+  static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient>
+      RegionalClients<C> of(String service, @Nullable C client, AwsClientOptions options,
+          Supplier<B> builders) {
+    return client != null ? callerOwned(service, client) : create(service, options, builders);
+  }
+
   /** A single caller-owned client, never closed by Keyhole. */
   static <C extends SdkClient> RegionalClients<C> callerOwned(String service, C client) {
     return new RegionalClients<>(service, null, null, Objects.requireNonNull(client, "client"), true);

@@ -73,9 +73,7 @@ public final class SecretsManagerProvider implements SecretProvider {
   private SecretsManagerProvider(Builder b) {
     this.id = b.id;
     this.batch = b.batch;
-    this.clients = b.client != null
-        ? RegionalClients.callerOwned("Secrets Manager", b.client)
-        : RegionalClients.create("Secrets Manager", b.options, SecretsManagerClient::builder);
+    this.clients = RegionalClients.of("Secrets Manager", b.client, b.options, SecretsManagerClient::builder);
   }
 
   /** A provider with {@link AwsClientOptions#defaults()}. */
@@ -305,15 +303,7 @@ public final class SecretsManagerProvider implements SecretProvider {
 
   /** Applies the reference's JSON key, if any. Takes ownership of {@code whole}. */
   private static ResolvedSecret select(SecretsManagerReference r, ResolvedSecret whole) {
-    if (r.jsonKey().isEmpty()) {
-      return whole;
-    }
-    try {
-      return ResolvedSecret.of(JsonKeys.extract(whole.value(), r.jsonKey().get(), subject(r)),
-          whole.version().orElse(null), null);
-    } finally {
-      whole.destroy();
-    }
+    return JsonKeys.select(whole, r.jsonKey(), subject(r));
   }
 
   private static String subject(SecretsManagerReference r) {

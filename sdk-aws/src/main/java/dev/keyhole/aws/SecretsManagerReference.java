@@ -88,15 +88,11 @@ public final class SecretsManagerReference {
       throw new InvalidReferenceException("Reference '" + ref + "' is not a Secrets Manager"
           + " reference; " + GRAMMAR);
     }
-    String path = ref.path();
-    String hashKey = null;
-    int hash = path.indexOf('#');
-    if (hash >= 0) {
-      hashKey = path.substring(hash + 1);
-      path = path.substring(0, hash);
-      if (hashKey.isEmpty()) {
-        throw invalid(ref, "has an empty JSON key after '#'");
-      }
+    String[] keyed = JsonKeys.splitKey(ref.path());
+    String path = keyed[0];
+    String hashKey = keyed[1];
+    if (hashKey != null && hashKey.isEmpty()) {
+      throw invalid(ref, "has an empty JSON key after '#'");
     }
     String[] fields = path.split(":", -1);
     String secretId;

@@ -58,7 +58,9 @@ import software.amazon.awssdk.services.sts.model.Credentials;
  *
  * <p>The role session name is derived from the task id (so CloudTrail shows which task acted);
  * {@code DurationSeconds} is the task's remaining lifetime, clamped to at least 900 s (STS's
- * minimum) and at most {@code maxDurationSeconds}. Everything STS limits is checked before calling
+ * minimum) and at most {@code maxDurationSeconds}. A lease is not renewed within a task: if the
+ * task may outlive {@code maxDurationSeconds}, raise it (and the role's maximum session duration)
+ * or shorten the task. Everything STS limits is checked before calling
  * ({@link #validate} runs when the policy is built): session name, duration, policy size and
  * characters, number and form of policy ARNs, number, keys and values of tags, transitive keys,
  * external id and source identity; violations are {@link dev.keyhole.ConfigurationException}s that
@@ -101,9 +103,7 @@ public final class StsCredentialIssuer implements CredentialIssuer {
     this.id = b.id;
     this.clock = b.clock;
     this.hook = b.hook;
-    this.clients = b.client != null
-        ? RegionalClients.callerOwned("STS", b.client)
-        : RegionalClients.create("STS", b.options, StsClient::builder);
+    this.clients = RegionalClients.of("STS", b.client, b.options, StsClient::builder);
   }
 
   /** An issuer with {@link AwsClientOptions#defaults()}. */

@@ -17,6 +17,10 @@ import java.net.URI;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.util.UUID;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.BeforeAllCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 
@@ -24,8 +28,12 @@ import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
  * An in-process WireMock server on a dynamic port standing in for the AWS endpoints, with {@link
  * FakeAwsServices} answering Secrets Manager and SSM by default, and helpers for the clients and
  * Keyhole instances the tests build. Fake AWS keys are generated at run time.
+ *
+ * <p>A JUnit extension: {@code @RegisterExtension static final AwsTestServer aws =
+ * AwsTestServer.create();} starts it before the class, resets it before each test and stops it
+ * after the class.
  */
-final class AwsTestServer implements AutoCloseable {
+final class AwsTestServer implements BeforeAllCallback, BeforeEachCallback, AfterAllCallback {
   static final String JSON_11 = "application/x-amz-json-1.1";
   private static final SecureRandom RANDOM = new SecureRandom();
   private static final String UPPER = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
@@ -37,12 +45,25 @@ final class AwsTestServer implements AutoCloseable {
 
   private AwsTestServer() {
     wm = new WireMockServer(wireMockConfig().dynamicPort().extensions(fake));
-    wm.start();
-    routeToFake();
   }
 
-  static AwsTestServer start() {
+  static AwsTestServer create() {
     return new AwsTestServer();
+  }
+
+  @Override
+  public void beforeAll(ExtensionContext context) {
+    wm.start();
+  }
+
+  @Override
+  public void beforeEach(ExtensionContext context) {
+    reset();
+  }
+
+  @Override
+  public void afterAll(ExtensionContext context) {
+    wm.stop();
   }
 
   /** Default routes: JSON 1.1 Secrets Manager and SSM calls go to the in-memory fake. */
@@ -115,10 +136,5 @@ final class AwsTestServer implements AutoCloseable {
       sb.append(UPPER.charAt(RANDOM.nextInt(UPPER.length())));
     }
     return sb.toString();
-  }
-
-  @Override
-  public void close() {
-    wm.stop();
   }
 }

@@ -22,36 +22,24 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 
 /** The opt-in IAM revocation hook, over IAM's Query/XML protocol on WireMock. */
 class IamRevocationHookTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String IAM_NS = "https://iam.amazonaws.com/doc/2010-05-08/";
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private final FakeClock clock = FakeClock.at(Instant.now());
   private final RecordingAuditSink audit = RecordingAuditSink.create();
   private IamRevocationHook hook;
   private Keyhole keyhole;
   private StsStubs.Session session;
 
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
-
   @BeforeEach
   void setUp() {
-    aws.reset();
     hook = IamRevocationHook.create(aws.options().build());
     StsCredentialIssuer issuer = StsCredentialIssuer.builder().options(aws.options().build())
         .clock(clock).revocationHook(hook).build();

@@ -2,24 +2,13 @@ package dev.keyhole.aws;
 
 import dev.keyhole.SecretRef;
 import dev.keyhole.testkit.SecretProviderContractTest;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import java.util.List;
 import java.util.Optional;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 
 /** The provider contract kit, run against SSM's JSON 1.1 API served by WireMock. */
 class ParameterStoreProviderContractTest extends SecretProviderContractTest<ParameterStoreProvider> {
-  private static AwsTestServer aws;
-
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
 
   @Override
   protected ParameterStoreProvider createProvider() {

@@ -28,11 +28,10 @@ import dev.keyhole.Use;
 import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.testkit.LeakAssertions;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,22 +39,11 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** SSM Parameter Store through the real SDK client against WireMock speaking AWS JSON 1.1. */
 class ParameterStoreProviderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private ParameterStoreProvider provider;
-
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
 
   @BeforeEach
   void setUp() {
-    aws.reset();
     provider = ParameterStoreProvider.builder().options(aws.options().build()).build();
   }
 

@@ -25,11 +25,9 @@ import dev.keyhole.testkit.RecordingAuditSink;
 import java.time.Duration;
 import java.util.function.Function;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -40,25 +38,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  */
 class SecretsManagerFaultsTest {
   private static final int ATTEMPTS = 3;
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private final FakeClock clock = FakeClock.create();
   private final RecordingAuditSink audit = RecordingAuditSink.create();
   private Keyhole keyhole;
-
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
-
-  @BeforeEach
-  void setUp() {
-    aws.reset();
-  }
 
   @AfterEach
   void tearDown() {

@@ -37,11 +37,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Map;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -52,22 +51,11 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 class SecretsManagerProviderTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String VERSION_ID = "0d9e1f2a-3b4c-5d6e-7f80-91a2b3c4d5e6";
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private SecretsManagerProvider provider;
-
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
 
   @BeforeEach
   void setUp() {
-    aws.reset();
     provider = SecretsManagerProvider.builder().options(aws.options().build()).build();
   }
 

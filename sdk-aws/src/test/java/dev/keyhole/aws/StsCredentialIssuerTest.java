@@ -14,6 +14,7 @@ import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
 import dev.keyhole.Keyhole;
 import dev.keyhole.KeyholeException;
+import dev.keyhole.Policy;
 import dev.keyhole.ProviderUnavailableException;
 import dev.keyhole.SecretAccessDeniedException;
 import dev.keyhole.SecretFormatException;
@@ -38,11 +39,10 @@ import java.util.Map;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -50,7 +50,7 @@ import org.junit.jupiter.params.provider.MethodSource;
 /** STS AssumeRole through the real SDK client against WireMock speaking the Query/XML protocol. */
 class StsCredentialIssuerTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private final FakeClock clock = FakeClock.at(Instant.now());
   private final RecordingAuditSink audit = RecordingAuditSink.create();
   private final List<SessionRevocation> revocations = new ArrayList<>();
@@ -58,19 +58,8 @@ class StsCredentialIssuerTest {
   private Keyhole keyhole;
   private StsStubs.Session session;
 
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
-
   @BeforeEach
   void setUp() {
-    aws.reset();
     issuer = StsCredentialIssuer.builder().options(aws.options().build()).clock(clock)
         .revocationHook(revocations::add).build();
     keyhole = AwsTestServer.keyhole().issuer(issuer).clock(clock).auditSink(audit).build();
@@ -154,6 +143,49 @@ class StsCredentialIssuerTest {
       out.put(form.get("Tags.member." + i + ".Key"), form.get("Tags.member." + i + ".Value"));
     }
     return out;
+  }
+
+  @Test
+  void policyFile_withYamlListsAndMappings_isUnderstood() throws Exception {
+    StsStubs.stubAssumeRole(aws, session, "yaml-1");
+    Policy policy = Policy.parse(String.join("\n",
+        "version: 1",
+        "handles:",
+        "  aws:",
+        "    issuer: aws-sts",
+        "    tools: [aws_cli]",
+        "    parameters:",
+        "      roleArn: " + ROLE_ARN,
+        "      policy:",
+        "        Version: '2012-10-17'",
+        "        Statement:",
+        "          - Effect: Allow",
+        "            Action: [s3:GetObject]",
+        "            Resource: ['arn:aws:s3:::reports/*']",
+        "      policyArns: ['arn:aws:iam::aws:policy/ReadOnlyAccess']",
+        "      tags: {team: data}",
+        "      maxDurationSeconds: 7200",
+        ""), "keyhole-policy.yaml");
+    try (Keyhole k = AwsTestServer.keyhole().issuer(issuer).clock(clock).policy(policy).build();
+        TaskScope task = k.openTask(TaskOptions.builder().taskId("yaml-1").grants("aws")
+            .ttl(Duration.ofHours(1)).build())) {
+      task.resolve(task.handle("aws_session_token"), Use.byTool("aws_cli")).destroy();
+    }
+    Map<String, String> form = StsStubs.onlyAssumeRole(aws);
+    assertThat(JSON.readTree(form.get("Policy")).at("/Statement/0/Resource/0").asText())
+        .isEqualTo("arn:aws:s3:::reports/*");
+    assertThat(form).containsEntry("PolicyArns.member.1.arn", "arn:aws:iam::aws:policy/ReadOnlyAccess")
+        .containsEntry("DurationSeconds", "3600");
+    assertThat(tags(form)).containsEntry("team", "data").containsEntry("keyhole-task-id", "yaml-1");
+  }
+
+  @Test
+  void badPolicyFileGrant_failsWhenKeyholeIsBuilt() {
+    Policy policy = Policy.builder().grant(Grant.builder("aws")
+        .issuer("aws-sts", Map.of("roleArn", ROLE_ARN, "actions", "[\"s3:GetObject\"]"))
+        .tools("t").build()).build();
+    assertThatThrownBy(() -> AwsTestServer.keyhole().issuer(issuer).policy(policy).build())
+        .isInstanceOf(ConfigurationException.class).hasMessageContaining("both 'actions' and 'resources'");
   }
 
   @Test

@@ -23,11 +23,10 @@ import dev.keyhole.testkit.RecordingAuditSink;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Map;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import software.amazon.awssdk.regions.Region;
 import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
 import software.amazon.awssdk.services.sts.StsClient;
@@ -37,25 +36,14 @@ import software.amazon.awssdk.services.sts.StsClient;
  * Manager on WireMock): it works inside a guarded tool call of the open task, and nowhere else.
  */
 class TaskCredentialsProviderTest {
-  private static AwsTestServer aws;
+  @RegisterExtension static final AwsTestServer aws = AwsTestServer.create();
   private final FakeClock clock = FakeClock.at(Instant.now());
   private final RecordingAuditSink audit = RecordingAuditSink.create();
   private Keyhole keyhole;
   private StsStubs.Session session;
 
-  @BeforeAll
-  static void startAws() {
-    aws = AwsTestServer.start();
-  }
-
-  @AfterAll
-  static void stopAws() {
-    aws.close();
-  }
-
   @BeforeEach
   void setUp() {
-    aws.reset();
     StsCredentialIssuer issuer = StsCredentialIssuer.builder().options(aws.options().build())
         .clock(clock).build();
     keyhole = AwsTestServer.keyhole().issuer(issuer).clock(clock).auditSink(audit)
