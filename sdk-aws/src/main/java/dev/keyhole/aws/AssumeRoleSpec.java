@@ -358,7 +358,7 @@ final class AssumeRoleSpec {
       if (!o.isObject()) {
         throw bad("has 'tags' that are not a mapping of key to value");
       }
-      o.fields().forEachRemaining(e -> out.put(e.getKey(), e.getValue().asText()));
+      o.properties().forEach(e -> out.put(e.getKey(), e.getValue().asText()));
       return out;
     }
     for (String pair : list(text)) {

@@ -173,9 +173,6 @@ public final class StsCredentialIssuer implements CredentialIssuer {
     if (call.tags().containsKey(TASK_TAG_KEY)) {
       attrs.put("taskTagKey", TASK_TAG_KEY);
     }
-    if (resp.packedPolicySize() != null) {
-      attrs.put("packedPolicySizePercent", Integer.toString(resp.packedPolicySize()));
-    }
     if (resp.sourceIdentity() != null) {
       attrs.put("sourceIdentity", resp.sourceIdentity());
     }

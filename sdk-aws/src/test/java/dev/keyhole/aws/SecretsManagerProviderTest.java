@@ -370,9 +370,9 @@ class SecretsManagerProviderTest {
     aws.fake.putSecret("owned", value);
     AwsClientOptions o = aws.options().build();
     try (SecretsManagerClient client = SecretsManagerClient.builder().region(Region.US_EAST_1)
-            .endpointOverride(aws.endpoint()).credentialsProvider(o.credentialsProvider().get())
-            .build();
-        SecretsManagerProvider p = SecretsManagerProvider.builder().client(client).build()) {
+        .endpointOverride(aws.endpoint()).credentialsProvider(o.credentialsProvider().get())
+        .build()) {
+      SecretsManagerProvider p = SecretsManagerProvider.builder().client(client).build();
       ResolvedSecret r = p.resolve(SecretRef.parse("aws-sm:owned"));
       assertThat(r.value().revealString()).isEqualTo(value);
       r.destroy();

@@ -375,7 +375,7 @@ class StsCredentialIssuerTest {
     assertThat(lease.leaseId()).isEqualTo(session.assumedRoleId() + ":t");
     assertThat(lease.attributes()).containsEntry("assumedRoleArn",
         "arn:aws:sts::111122223333:assumed-role/agent-tasks/t").containsEntry("taskTagKey",
-        "keyhole-task-id").containsEntry("packedPolicySizePercent", "12");
+        "keyhole-task-id");
     LeakAssertions.assertNoLeak("lease", lease + " " + lease.attributes() + " " + issuer, session.values());
     lease.destroy();
     assertThat(lease.values().values()).allSatisfy(v -> assertThat(v.isDestroyed()).isTrue());
