@@ -88,6 +88,20 @@ final class Fixture implements AutoCloseable {
     }
   }
 
+  /** Whether this build's redactor rewrites the base64 form of a value a task resolved. */
+  boolean redactorKnowsEncodings() {
+    String value = randomValue(32);
+    String b64 = Base64.getEncoder().encodeToString(value.getBytes(StandardCharsets.UTF_8));
+    provider.put("encoding_probe", value);
+    try (TaskScope t = open(Grant.builder("encoding_probe").ref("memory:encoding_probe")
+        .tools("probe").build())) {
+      t.resolve(t.handle("encoding_probe"), dev.keyhole.Use.byTool("probe")).destroy();
+      return !keyhole.redactor().redact("x " + b64 + " y").contains(b64);
+    } finally {
+      provider.remove("encoding_probe");
+    }
+  }
+
   /** Asserts that no audit event, as text, holds a planted value. */
   void assertAuditClean() {
     for (AuditEvent ev : audit.events()) {
