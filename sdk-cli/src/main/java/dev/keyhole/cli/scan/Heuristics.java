@@ -16,7 +16,8 @@ public final class Heuristics {
 
   /** Tokens that make a key name secret-bearing wherever they occur. */
   private static final Set<String> SECRET_WORDS = Set.of(
-      "password", "passwd", "passphrase", "pwd", "pass", "secret", "token", "credential",
+      "password", "passwords", "passwd", "passphrase", "pwd", "pass", "secret", "secrets", "token",
+      "credential",
       "credentials", "apikey", "privatekey", "accesskey", "secretkey", "clientsecret", "authkey",
       "signingkey", "encryptionkey", "masterkey", "pat", "bearer", "auth");
 
@@ -222,8 +223,8 @@ public final class Heuristics {
   }
 
   /**
-   * Whether a value looks machine-generated: at least 20 characters without whitespace, at least
-   * two of lower/upper/digit, high entropy, and not a UUID, git SHA, URL, path or reference.
+   * Whether a value looks machine-generated: at least 20 characters without whitespace, letters
+   * and digits, high entropy, and not a UUID, git SHA, URL, path or reference.
    */
   public static boolean looksRandom(String v) {
     if (v.length() < 20 || v.chars().anyMatch(Character::isWhitespace)) {
@@ -233,10 +234,11 @@ public final class Heuristics {
         || v.matches("^[0-9a-fA-F]+$") && v.length() % 8 == 0 && v.length() <= 64) {
       return false;
     }
-    int classes = (v.chars().anyMatch(Character::isLowerCase) ? 1 : 0)
-        + (v.chars().anyMatch(Character::isUpperCase) ? 1 : 0)
-        + (v.chars().anyMatch(Character::isDigit) ? 1 : 0);
-    return classes >= 2 && entropy(v) >= 3.5;
+    // Generated tokens mix letters and digits (a 20-character base62 token has no digit with
+    // probability ~3%); identifiers, host names and dotted class names rarely have digits.
+    boolean letters = v.chars().anyMatch(Character::isLetter);
+    boolean digits = v.chars().anyMatch(Character::isDigit);
+    return letters && digits && entropy(v) >= 3.5;
   }
 
   /** The password of a {@code scheme://user:password@host} URL in {@code value}, as a range. */

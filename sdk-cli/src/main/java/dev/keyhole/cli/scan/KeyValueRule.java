@@ -38,7 +38,8 @@ final class KeyValueRule {
       return false;
     }
     out.add(new Candidate(start + r[0], start + r[1], Rules.URL_CREDENTIALS,
-        Rules.kind(Rules.URL_CREDENTIALS), key, Candidate.RULE, value.substring(r[0], r[1])));
+        Rules.kind(Rules.URL_CREDENTIALS), key.isEmpty() ? null : key, Candidate.RULE,
+        value.substring(r[0], r[1])));
     return true;
   }
 }
