@@ -199,7 +199,7 @@ final class Planner {
       moves.add(new Move(unique, "", "", value, f.line(), f.preview(), f.fingerprint(),
           List.of(new int[] {f.start(), f.end()})));
     }
-    if (moves.isEmpty()) {
+    if (wanted.isEmpty()) {
       throw new CliException(rel + " is not a .env file; choose the findings to move from it with"
           + " --finding FINGERPRINT (the FINGERPRINT column of 'keyhole scan')");
     }
