@@ -169,7 +169,9 @@ final class Planner {
           continue;
         }
         if (!selected) {
-          kept.add(key + " (not flagged; name it with --key or use --all-keys)");
+          boolean plain = value.matches("[-+]?\\d+(\\.\\d+)?|(?i)true|false|yes|no|on|off");
+          kept.add(key + (Heuristics.isPlaceholder(value) && !plain ? " (placeholder)"
+              : " (not flagged; name it with --key or use --all-keys)"));
           continue;
         }
         requireValidKey(key, rel);
