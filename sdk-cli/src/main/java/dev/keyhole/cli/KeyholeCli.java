@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
     commandListHeading = "%nCommands:%n",
     footerHeading = "%nGetting started:%n",
     footer = {
-        "  keyhole scan .                       list secrets and .env keys in this directory",
-        "  keyhole scan . --format sarif -o keyhole.sarif   for a code-scanning UI",
-        "  keyhole migrate .env --to local      show what would move (dry run)",
+        "  keyhole scan .                     list secrets and .env keys here",
+        "  keyhole scan . -f sarif -o k.sarif for a code-scanning UI",
+        "  keyhole migrate .env --to local    show what would move (dry run)",
         "  keyhole migrate .env --to local --apply",
         "",
         "Run 'keyhole help COMMAND' for the options of a command.",

@@ -22,8 +22,9 @@ import picocli.CommandLine.ParentCommand;
     mixinStandardHelpOptions = true,
     description = {
         "Move the secrets of .env files (and chosen scan findings) into a secret store, and"
-            + " rewrite the files to hold only references, e.g. GITHUB_TOKEN=op://Dev/app-env/"
-            + "GITHUB_TOKEN. Also writes a Keyhole policy file with a handle per value.",
+            + " rewrite the files to hold only references. Also writes a Keyhole policy file with"
+            + " a handle per value. A migrated .env line looks like:",
+        "  GITHUB_TOKEN=op://Dev/app-env/GITHUB_TOKEN",
         "A dry run by default: it prints what would change and writes nothing. With --apply it"
             + " backs up each original outside the repository, stores the values, writes the policy"
             + " and rewrites each file atomically. It refuses to run on a git tree with"
@@ -35,22 +36,23 @@ import picocli.CommandLine.ParentCommand;
     exitCodeList = {"0:done (or dry run printed)", "2:error; nothing or only whole files changed"},
     footerHeading = "%nTargets:%n",
     footer = {
-        "  --to local    owner-only files in ~/.config/keyhole/local-store (outside the repository);",
-        "                references dotenv:/abs/path#KEY, resolved by Keyhole's DotenvProvider.",
-        "  --to op       1Password via a Connect server: one item per file (title REPO-PATH or"
-            + " --item),",
-        "                one concealed field per key in --vault. Needs OP_CONNECT_HOST and"
-            + " OP_CONNECT_TOKEN.",
-        "  --to aws-sm   AWS Secrets Manager: one JSON secret per file (aws-sm:NAME#KEY), or with",
-        "                --aws-layout per-key one secret per key (aws-sm:NAME/KEY). Uses the usual"
-            + " AWS credentials.",
+        "  --to local   owner-only files in ~/.config/keyhole/local-store, outside",
+        "               the repository; references dotenv:/abs/path#KEY, which",
+        "               Keyhole's DotenvProvider resolves.",
+        "  --to op      1Password through a Connect server: one item per file",
+        "               (title REPO-PATH, or --item), one concealed field per key,",
+        "               in --vault. Needs OP_CONNECT_HOST and OP_CONNECT_TOKEN.",
+        "               References op://VAULT/ITEM/KEY.",
+        "  --to aws-sm  AWS Secrets Manager with the usual AWS credentials: one",
+        "               JSON secret per file (aws-sm:NAME#KEY), or one secret per",
+        "               key with --aws-layout per-key (aws-sm:NAME/KEY).",
         "",
         "Examples:",
-        "  keyhole migrate .env --to local                          # dry run",
+        "  keyhole migrate .env --to local                 # dry run",
         "  keyhole migrate .env --to local --apply",
         "  keyhole migrate .env --to op --vault Dev --apply",
-        "  keyhole migrate .env .env.production --to aws-sm --aws-prefix prod/ --apply",
-        "  keyhole migrate config/app.yml --finding 3fa81c02d9e4 --to local --apply"})
+        "  keyhole migrate .env .env.prod --to aws-sm --aws-prefix prod/ --apply",
+        "  keyhole migrate config/app.yml --finding 3fa81c02d9e4 --to local"})
 final class MigrateCommand implements Callable<Integer> {
   @ParentCommand KeyholeCli parent;
 

@@ -45,14 +45,16 @@ import picocli.CommandLine.ParentCommand;
         "  keyhole scan .",
         "  keyhole scan . --format json > findings.json",
         "  keyhole scan . --format sarif --output keyhole.sarif",
-        "  keyhole scan . --baseline .keyhole-baseline.json --update-baseline   accept current"
-            + " findings",
-        "  keyhole scan . --baseline .keyhole-baseline.json                     fail on new ones",
+        "  keyhole scan . --baseline .keyhole-baseline.json --update-baseline",
+        "      accept every current finding (commit the baseline file)",
+        "  keyhole scan . --baseline .keyhole-baseline.json",
+        "      fail (exit 1) only on findings that are not in the baseline",
         "",
-        "Fingerprints are HMAC-SHA256 under a key kept outside the repository: by default a"
-            + " per-repository key in ~/.config/keyhole (or $KEYHOLE_HOME). CI and teammates who"
-            + " share a baseline must share the key: pass --fingerprint-key-file (or set"
-            + " KEYHOLE_FINGERPRINT_KEY_FILE) pointing at a file outside the checkout."})
+        "Fingerprints are HMAC-SHA256 under a key kept outside the repository: by",
+        "default a per-repository key in ~/.config/keyhole (or $KEYHOLE_HOME).",
+        "CI and teammates who share a baseline must share the key: pass",
+        "--fingerprint-key-file (or set KEYHOLE_FINGERPRINT_KEY_FILE) pointing at",
+        "a file outside the checkout, e.g. written from a CI secret."})
 final class ScanCommand implements Callable<Integer> {
   enum Format { table, json, sarif }
 

@@ -68,7 +68,8 @@ public final class TableReport {
       sb.append(findings.size()).append(findings.size() == 1 ? " finding: " : " findings: ")
           .append(n).append(" new, ").append(b).append(" baselined.\n");
       if (n > 0) {
-        sb.append("Next: move .env values with 'keyhole migrate FILE --to op|aws-sm|local',"
+        sb.append("Next: move values with 'keyhole migrate FILE --to op|aws-sm|local' (outside .env"
+            + " files add --finding FINGERPRINT),"
             + " or accept known findings with '--baseline FILE --update-baseline'.\n");
       }
     }
