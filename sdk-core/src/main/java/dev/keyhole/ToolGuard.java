@@ -57,8 +57,10 @@ public final class ToolGuard {
    * @param argumentsJson the arguments as the model wrote them (JSON object text; blank means {})
    * @param body the real tool
    * @return the tool's result, redacted
-   * @throws PolicyViolationException, TaskClosedException, InvalidHandleException before the tool
-   *     runs; {@link ToolFailedException} (redacted, unchained) when the tool throws
+   * @throws PolicyViolationException when policy denies a handle (before the tool runs)
+   * @throws TaskClosedException when the task is closed or expired (before the tool runs)
+   * @throws InvalidHandleException for a malformed handle token (before the tool runs)
+   * @throws ToolFailedException when the tool throws (message redacted, original not chained)
    */
   public String call(String toolName, String argumentsJson, ToolBody body) {
     return GuardedCall.run(task, toolName, argumentsJson, destinations.get(toolName), substitute, body);

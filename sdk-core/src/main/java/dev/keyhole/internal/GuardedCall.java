@@ -88,7 +88,9 @@ public final class GuardedCall {
       if (audit != null) {
         var ev = audit.event(AuditEventType.TOOL_CALLED).taskId(task.taskId()).tool(toolName)
             .destination(dest).outcome("ok").attribute("handles", Integer.toString(secrets.size()));
-        if (out != result && result != null) {
+        @SuppressWarnings("ReferenceEquality") // redact() returns the same instance when nothing matched
+        boolean redacted = out != result && result != null;
+        if (redacted) {
           ev.attribute("redacted", "true");
           audit.record(audit.event(AuditEventType.REDACTION_HIT).taskId(task.taskId()).tool(toolName)
               .attribute("where", "tool_result"));

@@ -4,13 +4,13 @@ import dev.keyhole.audit.AuditEvent;
 import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.AuditSink;
 import dev.keyhole.audit.JsonLinesAuditSink;
+import dev.keyhole.audit.MemoryAuditSink;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.function.Predicate;
 
 /** Records audit events and checks that none of them carries a planted value. Thread-safe. */
 public final class RecordingAuditSink implements AuditSink {
-  private final List<AuditEvent> events = new CopyOnWriteArrayList<>();
+  private final MemoryAuditSink events = MemoryAuditSink.create();
 
   public static RecordingAuditSink create() {
     return new RecordingAuditSink();
@@ -18,24 +18,24 @@ public final class RecordingAuditSink implements AuditSink {
 
   @Override
   public void record(AuditEvent event) {
-    events.add(event);
+    events.record(event);
   }
 
   public List<AuditEvent> events() {
-    return List.copyOf(events);
+    return events.events();
   }
 
   public List<AuditEvent> events(AuditEventType type) {
-    return events.stream().filter(e -> e.type() == type).toList();
+    return events.events(type);
   }
 
   public List<AuditEvent> events(Predicate<AuditEvent> filter) {
-    return events.stream().filter(filter).toList();
+    return events.events(filter);
   }
 
   /** The types of all events so far, in order. */
   public List<AuditEventType> types() {
-    return events.stream().map(AuditEvent::type).toList();
+    return events().stream().map(AuditEvent::type).toList();
   }
 
   public void clear() {
@@ -45,7 +45,7 @@ public final class RecordingAuditSink implements AuditSink {
   /** Every event as JSON Lines text (what {@link JsonLinesAuditSink} would write). */
   public String asJsonLines() {
     StringBuilder sb = new StringBuilder();
-    for (AuditEvent e : events) {
+    for (AuditEvent e : events()) {
       sb.append(JsonLinesAuditSink.toJson(e)).append('\n');
     }
     return sb.toString();
@@ -54,7 +54,7 @@ public final class RecordingAuditSink implements AuditSink {
   /** Fails if any event's JSON or {@code toString} holds any of {@code secrets} in any encoding. */
   public void assertNoValue(String... secrets) {
     StringBuilder all = new StringBuilder(asJsonLines());
-    events.forEach(e -> all.append(e).append('\n'));
+    events().forEach(e -> all.append(e).append('\n'));
     LeakAssertions.assertNoLeak("audit events", all.toString(), secrets);
   }
 }
