@@ -10,10 +10,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.verification.LoggedRequest;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
@@ -27,15 +25,11 @@ import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.spi.SecretProvider;
 import dev.keyhole.testkit.LeakAssertions;
 import java.net.URI;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 import software.amazon.awssdk.auth.credentials.AwsBasicCredentials;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
@@ -46,12 +40,9 @@ import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
  * {@code keyhole migrate --to aws-sm} through the real AWS SDK v2 client against WireMock speaking
  * Secrets Manager's JSON 1.1 protocol ({@code X-Amz-Target} operations, {@code __type} errors).
  */
-class MigrateAwsTest {
+class MigrateAwsTest extends WireMockMigrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
   private static final String AMZ_JSON = "application/x-amz-json-1.1";
-  private static WireMockServer wm;
-
-  @TempDir Path tmp;
   private final String accessKeyId = Fakes.awsAccessKeyId();
   private final String secretAccessKey = Fakes.awsSecretAccessKey();
   private final String github = Fakes.githubToken();
@@ -59,23 +50,9 @@ class MigrateAwsTest {
   private final String stripe = Fakes.token();
   private TestRepo repo;
 
-  @BeforeAll
-  static void start() {
-    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-    wm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    wm.stop();
-  }
-
   @BeforeEach
   void setUp() {
-    wm.resetAll();
-    repo = TestRepo.git(tmp);
-    repo.write(".gitignore", ".env\n").commit();
-    repo.write(".env", "GITHUB_TOKEN=" + github + "\nDB_PASSWORD=" + dbPassword
+    repo = repoWithEnv("GITHUB_TOKEN=" + github + "\nDB_PASSWORD=" + dbPassword
         + "\nSTRIPE_SECRET_KEY=" + stripe + "\nLOG_LEVEL=info\n");
     repo.env.put("AWS_ACCESS_KEY_ID", accessKeyId);
     repo.env.put("AWS_SECRET_ACCESS_KEY", secretAccessKey);

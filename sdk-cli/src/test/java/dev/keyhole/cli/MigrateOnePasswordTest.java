@@ -16,8 +16,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
@@ -32,7 +30,6 @@ import dev.keyhole.spi.SecretProvider;
 import dev.keyhole.testkit.LeakAssertions;
 import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -41,22 +38,16 @@ import okhttp3.HttpUrl;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
 import okhttp3.Response;
-import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
-import org.junit.jupiter.api.io.TempDir;
 
 /**
  * {@code keyhole migrate --to op} through the CLI's real OkHttp client against WireMock speaking
  * the 1Password Connect REST API (vault lookup, item list by title, create, read, replace, error
  * bodies).
  */
-class MigrateOnePasswordTest {
+class MigrateOnePasswordTest extends WireMockMigrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private static WireMockServer wm;
-
-  @TempDir Path tmp;
   private final String connectToken = "eyJhbGciOiJFUzI1NiJ9." + LeakAssertions.randomSecret(60);
   private final String vaultId = uuid26();
   private final String itemId = uuid26();
@@ -64,23 +55,9 @@ class MigrateOnePasswordTest {
   private final String dbPassword = Fakes.password();
   private TestRepo repo;
 
-  @BeforeAll
-  static void start() {
-    wm = new WireMockServer(WireMockConfiguration.options().dynamicPort());
-    wm.start();
-  }
-
-  @AfterAll
-  static void stop() {
-    wm.stop();
-  }
-
   @BeforeEach
   void setUp() {
-    wm.resetAll();
-    repo = TestRepo.git(tmp);
-    repo.write(".gitignore", ".env\n").commit();
-    repo.write(".env", "GITHUB_TOKEN=" + github + "\nDB_PASSWORD='" + dbPassword + "'\nPORT=3000\n");
+    repo = repoWithEnv("GITHUB_TOKEN=" + github + "\nDB_PASSWORD='" + dbPassword + "'\nPORT=3000\n");
     repo.env.put("OP_CONNECT_HOST", wm.baseUrl());
     repo.env.put("OP_CONNECT_TOKEN", connectToken);
     stubVault();

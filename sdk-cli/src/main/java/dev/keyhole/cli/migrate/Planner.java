@@ -7,6 +7,7 @@ import dev.keyhole.cli.scan.Fingerprinter;
 import dev.keyhole.cli.scan.Heuristics;
 import dev.keyhole.cli.scan.Masking;
 import dev.keyhole.cli.scan.Scanner;
+import dev.keyhole.cli.scan.Texts;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -319,13 +320,7 @@ final class Planner {
   }
 
   private String relative(Path real) {
-    StringBuilder sb = new StringBuilder();
-    for (Path part : repo.relativize(real)) {
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(part);
-    }
-    return sb.toString();
+    return Texts.slashed(repo.relativize(real));
   }
+
 }

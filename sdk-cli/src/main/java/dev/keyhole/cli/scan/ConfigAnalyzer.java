@@ -51,7 +51,7 @@ final class ConfigAnalyzer {
 
   private static List<Candidate> structured(String text, JsonFactory factory) throws IOException {
     List<Candidate> out = new ArrayList<>();
-    int[] lineStarts = EnvFiles.lineStarts(text);
+    int[] lineStarts = Texts.lineStarts(text);
     try (JsonParser p = factory.createParser(text)) {
       JsonToken t;
       while ((t = p.nextToken()) != null) {
@@ -140,23 +140,16 @@ final class ConfigAnalyzer {
   /** Line-by-line reading of {@code key = value} / {@code key: value} files. */
   static List<Candidate> lines(String text) {
     List<Candidate> out = new ArrayList<>();
-    int[] starts = EnvFiles.lineStarts(text);
-    for (int li = 0; li < starts.length; li++) {
-      int ls = starts[li];
-      int le = li + 1 < starts.length ? starts[li + 1] - 1 : text.length();
-      if (le > ls && text.charAt(le - 1) == '\r') {
-        le--;
-      }
-      String line = text.substring(ls, le);
+    Texts.forEachLine(text, (ls, line) -> {
       String trimmed = line.strip();
       if (trimmed.isEmpty() || trimmed.startsWith("#") || trimmed.startsWith(";")
           || trimmed.startsWith("!") || trimmed.startsWith("//") || trimmed.startsWith("[")) {
-        continue;
+        return;
       }
       Matcher m = LINE.matcher(line);
       if (!m.matches()) {
         KeyValueRule.urlPassword(out, "", line, ls, true);
-        continue;
+        return;
       }
       String key = m.group(1);
       int vs = m.start(2);
@@ -177,9 +170,9 @@ final class ConfigAnalyzer {
           }
         }
       }
-      String value = line.substring(vs, ve);
-      KeyValueRule.judge(out, Rules.CONFIG_SECRET, key, key, value, ls + vs, ls + ve, true);
-    }
+      KeyValueRule.judge(out, Rules.CONFIG_SECRET, key, key, line.substring(vs, ve), ls + vs,
+          ls + ve, true);
+    });
     return out;
   }
 

@@ -130,7 +130,7 @@ public final class EnvFiles {
     } catch (Dotenv.DotenvSyntaxException e) {
       throw new InvalidEnvFileException(e.getMessage());
     }
-    int[] lineStarts = lineStarts(normalized);
+    int[] lineStarts = Texts.lineStarts(normalized);
     List<Entry> out = new ArrayList<>(parsed.size());
     for (Dotenv.Entry e : parsed) {
       out.add(locate(normalized, lineStarts, e));
@@ -165,7 +165,8 @@ public final class EnvFiles {
       if (j >= n) {
         throw located(e);
       }
-      String decoded = q == '"' ? unescapeDouble(s.substring(i + 1, j)) : s.substring(i + 1, j);
+      // decode exactly as core does, by letting its parser read the quoted value alone
+      String decoded = Dotenv.entries("K=" + s.substring(i, j + 1)).get(0).value();
       if (!decoded.equals(e.value())) {
         throw located(e);
       }
@@ -193,28 +194,7 @@ public final class EnvFiles {
         + e.key() + "' exactly; edit this entry by hand");
   }
 
-  /** The inverse of {@link Dotenv}'s double-quote escapes. */
-  static String unescapeDouble(String raw) {
-    StringBuilder v = new StringBuilder(raw.length());
-    for (int i = 0; i < raw.length(); i++) {
-      char d = raw.charAt(i);
-      if (d == '\\' && i + 1 < raw.length()) {
-        char e = raw.charAt(++i);
-        switch (e) {
-          case 'n' -> v.append('\n');
-          case 'r' -> v.append('\r');
-          case 't' -> v.append('\t');
-          case '"' -> v.append('"');
-          case '\\' -> v.append('\\');
-          case '$' -> v.append('$');
-          default -> v.append('\\').append(e);
-        }
-      } else {
-        v.append(d);
-      }
-    }
-    return v.toString();
-  }
+
 
   /**
    * Writes {@code value} as a double-quoted dotenv value that {@link Dotenv} parses back to exactly
@@ -236,18 +216,5 @@ public final class EnvFiles {
     return sb.append('"').toString();
   }
 
-  static int[] lineStarts(String s) {
-    List<Integer> starts = new ArrayList<>();
-    starts.add(0);
-    for (int i = 0; i < s.length(); i++) {
-      if (s.charAt(i) == '\n') {
-        starts.add(i + 1);
-      }
-    }
-    int[] out = new int[starts.size()];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = starts.get(i);
-    }
-    return out;
-  }
+
 }

@@ -65,15 +65,9 @@ final class GitIgnore {
   }
 
   private String relative(Path path) {
-    StringBuilder sb = new StringBuilder();
-    for (Path part : dir.relativize(path)) {
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(part);
-    }
-    return sb.toString();
+    return Texts.slashed(dir.relativize(path));
   }
+
 
   private static Rule compile(String raw) {
     String line = stripTrailingSpaces(raw);

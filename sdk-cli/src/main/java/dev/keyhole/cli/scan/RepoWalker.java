@@ -204,13 +204,7 @@ final class RepoWalker {
 
   private String rel(Path p) {
     Path base = Files.isDirectory(root, LinkOption.NOFOLLOW_LINKS) ? root : root.getParent();
-    StringBuilder sb = new StringBuilder();
-    for (Path part : base.relativize(p)) {
-      if (sb.length() > 0) {
-        sb.append('/');
-      }
-      sb.append(part);
-    }
-    return sb.toString();
+    return Texts.slashed(base.relativize(p));
   }
+
 }

@@ -116,7 +116,7 @@ public final class Scanner {
     }
     candidates.addAll(detect(text));
     List<Candidate> accepted = merge(candidates);
-    int[] lineStarts = EnvFiles.lineStarts(text);
+    int[] lineStarts = Texts.lineStarts(text);
     List<Finding> findings = new ArrayList<>(accepted.size());
     for (Candidate c : accepted) {
       findings.add(toFinding(file.relativePath(), text, lineStarts, c));
@@ -139,13 +139,10 @@ public final class Scanner {
 
   private static List<Candidate> urlPasswords(String text) {
     List<Candidate> out = new ArrayList<>();
-    int[] starts = EnvFiles.lineStarts(text);
-    for (int i = 0; i < starts.length; i++) {
-      int end = i + 1 < starts.length ? starts[i + 1] : text.length();
-      KeyValueRule.urlPassword(out, "", text.substring(starts[i], end), starts[i], true);
-    }
+    Texts.forEachLine(text, (start, line) -> KeyValueRule.urlPassword(out, "", line, start, true));
     return out;
   }
+
 
   private List<Candidate> detect(String text) {
     List<Candidate> out = new ArrayList<>();

@@ -28,17 +28,10 @@ final class ScriptAnalyzer {
 
   static List<Candidate> analyze(String text) {
     List<Candidate> out = new ArrayList<>();
-    int[] starts = EnvFiles.lineStarts(text);
-    for (int li = 0; li < starts.length; li++) {
-      int ls = starts[li];
-      int le = li + 1 < starts.length ? starts[li + 1] - 1 : text.length();
-      if (le > ls && text.charAt(le - 1) == '\r') {
-        le--;
-      }
-      String line = text.substring(ls, le);
+    Texts.forEachLine(text, (ls, line) -> {
       String trimmed = line.stripLeading();
       if (trimmed.startsWith("#") || trimmed.startsWith("REM ") || trimmed.startsWith("::")) {
-        continue;
+        return;
       }
       int before = out.size();
       Matcher m = ASSIGN.matcher(line);
@@ -87,7 +80,7 @@ final class ScriptAnalyzer {
       if (out.size() == before) {
         KeyValueRule.urlPassword(out, "", line, ls, true);
       }
-    }
+    });
     return out;
   }
 
