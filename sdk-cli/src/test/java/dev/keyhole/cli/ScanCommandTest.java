@@ -251,6 +251,18 @@ class ScanCommandTest {
   }
 
   @Test
+  void singleFile_isScannedEvenIfIgnored_andLocatedRelativeToItsDirectory() throws Exception {
+    TestRepo.Run run = repo.run("scan", ".env", "-f", "sarif");
+    assertThat(run.exit()).isEqualTo(1);
+    JsonNode log = JSON.readTree(run.out());
+    assertThat(sarifSchema.validate(log)).isEmpty();
+    JsonNode r0 = log.path("runs").get(0);
+    assertThat(r0.path("originalUriBaseIds").path("%SRCROOT%").path("uri").asText())
+        .isEqualTo(repo.root.toRealPath().toUri().toString());
+    assertThat(r0.findValuesAsText("uri")).contains(".env");
+  }
+
+  @Test
   void output_option_writesTheReportToAFile() throws Exception {
     TestRepo.Run run = repo.run("scan", ".", "-f", "sarif", "-o", tmp.resolve("k.sarif")
         .toString());

@@ -8,7 +8,8 @@ import java.util.List;
  * their keys, the paths skipped and why, and warnings (files read in a fallback mode). Holds no
  * value.
  *
- * @param root the scanned directory (absolute, real path)
+ * @param root the scanned directory, or the scanned file's directory (absolute, real path);
+ *     finding paths are relative to it
  * @param filesScanned how many text files were read
  * @param findings every finding, baselined or new
  * @param envFiles the {@code .env}-style files and their keys

@@ -70,7 +70,8 @@ public final class Scanner {
         .thenComparingInt(Finding::column));
     List<ScanResult.Skipped> skipped = walker.skipped().stream()
         .map(s -> new ScanResult.Skipped(s.file(), s.reason())).toList();
-    return new ScanResult(root, count[0], findings, envFiles, skipped, warnings);
+    Path base = java.nio.file.Files.isDirectory(root) ? root : root.getParent();
+    return new ScanResult(base, count[0], findings, envFiles, skipped, warnings);
   }
 
   /**
