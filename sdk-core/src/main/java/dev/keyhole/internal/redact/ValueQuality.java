@@ -4,14 +4,14 @@ package dev.keyhole.internal.redact;
  * Whether a value is distinctive enough to redact without rewriting ordinary text: long enough,
  * and not a repetition or a simple run ({@code aaaaaaaa}, {@code abababab}, {@code 12345678}).
  */
-final class ValueQuality {
+public final class ValueQuality {
   /** Shannon entropy below this many bits per character counts as low entropy. */
   static final double MIN_BITS_PER_CHAR = 2.0;
 
   private ValueQuality() {}
 
   /** Shannon entropy of the characters of {@code s}, in bits per character. */
-  static double bitsPerChar(CharSequence s) {
+  public static double bitsPerChar(CharSequence s) {
     int n = s.length();
     if (n == 0) {
       return 0;
@@ -33,7 +33,7 @@ final class ValueQuality {
    * below {@link #MIN_BITS_PER_CHAR}, or an arithmetic run such as {@code 12345678} or {@code
    * hgfedcba}.
    */
-  static boolean isLowEntropy(CharSequence s) {
+  public static boolean isLowEntropy(CharSequence s) {
     if (s.chars().distinct().count() < 4 || bitsPerChar(s) < MIN_BITS_PER_CHAR) {
       return true;
     }
