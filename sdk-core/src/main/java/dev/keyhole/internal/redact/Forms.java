@@ -17,6 +17,9 @@ final class Forms {
   private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
   private static final char[] HEX_LOWER = "0123456789abcdef".toCharArray();
 
+  /** A line of a multi-line value becomes a pattern of its own only above this entropy. */
+  static final double MIN_LINE_BITS_PER_CHAR = 3.0;
+
   private Forms() {}
 
   /**
@@ -63,7 +66,10 @@ final class Forms {
       }
       for (String line : raw.split("\r\n|\r|\n")) {
         String t = line.strip();
-        if (t.length() >= minLength && !ValueQuality.isLowEntropy(t)) {
+        // Lines must stand on their own: skip armor such as "-----BEGIN ... KEY-----" and
+        // anything that is not clearly random.
+        if (t.length() >= minLength && !t.startsWith("-----") && !ValueQuality.isLowEntropy(t)
+            && ValueQuality.bitsPerChar(t) >= MIN_LINE_BITS_PER_CHAR) {
           bases.add(t);
         }
       }

@@ -349,6 +349,10 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
       if (matches == null) {
         return current;
       }
+      // Replace each inserted token that a new match touches together with that match.
+      for (int i = 0; i < ranges.size(); i++) {
+        matches.add(tokenAt[2 * i], tokenAt[2 * i + 1], ranges.owner(i));
+      }
     }
   }
 
