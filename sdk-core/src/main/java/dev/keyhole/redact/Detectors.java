@@ -26,7 +26,7 @@ import java.util.regex.Pattern;
  *   <li>{@code jwt}: three base64url parts whose header decodes to JSON with an {@code alg};
  *   <li>{@code keyword-entropy}: a value of 16 or more characters that looks random (three
  *       character classes and 3.2 bits of entropy per character, or digits and letters over 20
- *       characters with 3.5 bits) assigned to a name like {@code password},
+ *       characters with 3.3 bits) assigned to a name like {@code password},
  *       {@code secret}, {@code token}, {@code api_key} or following {@code Bearer}. UUIDs, 40-digit
  *       hex (commit ids), URLs, handle tokens and placeholders are left alone.
  * </ul>
@@ -240,7 +240,7 @@ public final class Detectors {
       int classes = classes(v, 0, v.length());
       boolean digit = v.chars().anyMatch(c -> c >= '0' && c <= '9');
       double bits = bitsPerChar(v);
-      return (classes >= 3 && bits >= 3.2) || (classes == 2 && digit && v.length() >= 20 && bits >= 3.5);
+      return (classes >= 3 && bits >= 3.2) || (classes == 2 && digit && v.length() >= 20 && bits >= 3.3);
     }
 
     @Override

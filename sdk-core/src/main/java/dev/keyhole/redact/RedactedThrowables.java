@@ -89,7 +89,7 @@ public final class RedactedThrowables {
     private final String originalClassName;
 
     RedactedException(String originalClassName, @Nullable String redactedMessage) {
-      super(redactedMessage, null, true, true);
+      super(redactedMessage);
       this.originalClassName = originalClassName;
     }
 

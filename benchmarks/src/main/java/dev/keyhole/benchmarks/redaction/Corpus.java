@@ -22,6 +22,7 @@ final class Corpus {
   final Map<String, String> patterns = new LinkedHashMap<>();
   final String text;
   final String cleanText;
+  final int planted;
 
   Corpus(int secretCount, int textChars) {
     Random r = new Random(42L + secretCount);
@@ -35,10 +36,13 @@ final class Corpus {
     cleanText = logText(r, textChars);
     List<String> all = new ArrayList<>(patterns.keySet());
     StringBuilder sb = new StringBuilder(cleanText);
+    int n = 0;
     for (int at = PLANT_EVERY; at < sb.length() - 200; at += PLANT_EVERY) {
       String form = all.get(r.nextInt(all.size()));
-      sb.replace(at, at + form.length(), form);
+      sb.replace(at, at + form.length() + 2, " " + form + " ");
+      n++;
     }
+    planted = n;
     text = sb.toString();
   }
 
