@@ -1,13 +1,10 @@
 package dev.keyhole.redact;
 
 import dev.keyhole.Redactor;
-import java.io.PrintWriter;
-import java.io.StringWriter;
-import java.util.Collections;
+import dev.keyhole.internal.Throwables;
 import java.util.IdentityHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -24,29 +21,12 @@ public final class RedactedThrowables {
 
   /** {@code Type: message; caused by Type: message; ...}, redacted. Cycles are cut. */
   public static String message(Throwable t, Redactor redactor) {
-    Objects.requireNonNull(t, "t");
-    StringBuilder sb = new StringBuilder();
-    Set<Throwable> seen = Collections.newSetFromMap(new IdentityHashMap<>());
-    for (Throwable c = t; c != null && seen.add(c); c = c.getCause()) {
-      if (sb.length() > 0) {
-        sb.append("; caused by ");
-      }
-      sb.append(c.getClass().getSimpleName());
-      String m = c.getMessage();
-      if (m != null) {
-        sb.append(": ").append(m);
-      }
-    }
-    return redactor.redact(sb.toString());
+    return Throwables.redactedMessage(Objects.requireNonNull(t, "t"), redactor);
   }
 
   /** The stack trace text as {@link Throwable#printStackTrace()} writes it, redacted. */
   public static String stackTrace(Throwable t, Redactor redactor) {
-    StringWriter w = new StringWriter();
-    try (PrintWriter pw = new PrintWriter(w)) {
-      Objects.requireNonNull(t, "t").printStackTrace(pw);
-    }
-    return redactor.redact(w.toString());
+    return Throwables.redactedTrace(Objects.requireNonNull(t, "t"), redactor);
   }
 
   /**
