@@ -270,14 +270,25 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
    * {@code owners} in place to stay parallel to the returned list.
    */
   private static List<char[]> dedupe(List<char[]> patterns, int[] owners) {
-    Map<CharBuffer, Integer> seen = new HashMap<>(patterns.size() * 2);
+    int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * patterns.size() - 1));
+    int mask = (1 << bits) - 1;
+    int[] slots = new int[1 << bits]; // index in out + 1; 0 = empty
     List<char[]> out = new ArrayList<>(patterns.size());
     for (int i = 0; i < patterns.size(); i++) {
       char[] p = patterns.get(i);
-      Integer prev = seen.putIfAbsent(CharBuffer.wrap(p), out.size());
-      if (prev == null) {
+      int slot = (Arrays.hashCode(p) * 0x9E3779B9) >>> (32 - bits);
+      int prev = -1;
+      while (slots[slot] != 0) {
+        if (Arrays.equals(out.get(slots[slot] - 1), p)) {
+          prev = slots[slot] - 1;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (prev < 0) {
         owners[out.size()] = owners[i];
         out.add(p);
+        slots[slot] = out.size();
       } else if (owners[prev] != owners[i]) {
         owners[prev] = MatchList.MIXED;
       }

@@ -113,20 +113,7 @@ final class Matcher {
     patOwner = java.util.Arrays.copyOf(owners, n);
     int off = 0;
     for (int i = 0; i < n; i++) {
-      char[] p = patterns.get(i);
-      patOffset[i] = off;
-      if (isLatin1(p)) {
-        patLen[i] = p.length;
-        for (char c : p) {
-          pool[off++] = (byte) c;
-        }
-      } else {
-        patLen[i] = -p.length;
-        for (char c : p) {
-          pool[off++] = (byte) (c >>> 8);
-          pool[off++] = (byte) c;
-        }
-      }
+      off = store(patterns.get(i), i, off);
     }
 
     // Filter: four 16-bit lanes per bucket, at most ~70% of lanes used.
@@ -145,20 +132,47 @@ final class Matcher {
     nextSameGram = new int[n];
 
     for (int i = 0; i < n; i++) {
-      char[] p = patterns.get(i);
-      for (int k = 0; k < step; k++) {
-        addToFilter(mix(gram(p, k, q)));
-      }
-      long h = mix(gram(p, 0, q));
-      int key = (int) h;
-      int slot = (int) (h >>> gramShift);
-      while (gramHeads[slot] != 0 && gramKeys[slot] != key) {
-        slot = (slot + 1) & gramMask;
-      }
-      gramKeys[slot] = key;
-      nextSameGram[i] = gramHeads[slot];
-      gramHeads[slot] = i + 1;
+      index(patterns.get(i), i);
     }
+  }
+
+  /** Adds pattern {@code i}'s first {@code step} q-grams to the filter and its first to the table. */
+  private void index(char[] p, int i) {
+    // Rolling: gram k+1 is gram k shifted by one character.
+    long g = gram(p, 0, q);
+    long h0 = mix(g);
+    addToFilter(h0);
+    int top = 8 * (q - 1);
+    for (int k = 1; k < step; k++) {
+      g = (g >>> 8) | (fold(p[k + q - 1]) << top);
+      addToFilter(mix(g));
+    }
+    int key = (int) h0;
+    int slot = (int) (h0 >>> gramShift);
+    while (gramHeads[slot] != 0 && gramKeys[slot] != key) {
+      slot = (slot + 1) & gramMask;
+    }
+    gramKeys[slot] = key;
+    nextSameGram[i] = gramHeads[slot];
+    gramHeads[slot] = i + 1;
+  }
+
+  /** Copies pattern {@code i} into the pool at {@code off}; returns the next free offset. */
+  private int store(char[] p, int i, int off) {
+    patOffset[i] = off;
+    if (isLatin1(p)) {
+      patLen[i] = p.length;
+      for (char c : p) {
+        pool[off++] = (byte) c;
+      }
+    } else {
+      patLen[i] = -p.length;
+      for (char c : p) {
+        pool[off++] = (byte) (c >>> 8);
+        pool[off++] = (byte) c;
+      }
+    }
+    return off;
   }
 
   private static boolean isLatin1(char[] p) {

@@ -69,7 +69,7 @@ class RedactionProperties {
     }
   }
 
-  @Property(tries = 300)
+  @Property(tries = 500)
   void anyForm_inAnyText_isRedacted(
       @ForAll("secrets") String secret,
       @ForAll("texts") String before,
@@ -84,7 +84,7 @@ class RedactionProperties {
     assertThat(engine.redact(out)).isSameAs(out);
   }
 
-  @Property(tries = 200)
+  @Property(tries = 300)
   void anyChunking_ofAStream_isRedacted(
       @ForAll("secrets") String secret,
       @ForAll("texts") String before,
@@ -99,7 +99,7 @@ class RedactionProperties {
     assertThat(out).isEqualTo(engine.redact(text));
   }
 
-  @Property(tries = 200)
+  @Property(tries = 300)
   void textWithoutSecrets_comesBackUnchanged(
       @ForAll("secrets") String secret,
       @ForAll("texts") String text,
