@@ -1,5 +1,8 @@
 package dev.keyhole.internal.redact;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -27,6 +30,13 @@ final class Matcher {
   static final int MAX_STEP = 16;
 
   static final int MAX_Q = 8;
+
+  /** Characters copied per chunk into the scan buffer. */
+  private static final int CHUNK = 8192;
+
+  private static final ThreadLocal<byte[]> SCAN_BUFFER = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+  private static final VarHandle LONG_LE =
+      MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final long M1 = 0x9E3779B97F4A7C15L;
   private static final long M2 = 0xBF58476D1CE4E5B9L;
@@ -217,9 +227,14 @@ final class Matcher {
     return h * M2;
   }
 
-  /** Folds a char to 8 bits: exact for Latin-1, a hash of both bytes otherwise. */
+  /**
+   * Folds a char to its low byte: exact for Latin-1 text. Other characters collide more often,
+   * which only costs extra verification (matches are always compared exactly). The low byte is
+   * what {@link String#getBytes(int, int, byte[], int)} copies, so the scan reads 8 characters as
+   * one {@code long}.
+   */
   private static long fold(char c) {
-    return (c ^ (c >>> 8)) & 0xFF;
+    return c & 0xFF;
   }
 
   private static long gram(char[] p, int at, int q) {
@@ -236,17 +251,6 @@ final class Matcher {
       g |= fold(s.charAt(at + j)) << (8 * j);
     }
     return g;
-  }
-
-  private static long gram8(String s, int t) {
-    return fold(s.charAt(t))
-        | fold(s.charAt(t + 1)) << 8
-        | fold(s.charAt(t + 2)) << 16
-        | fold(s.charAt(t + 3)) << 24
-        | fold(s.charAt(t + 4)) << 32
-        | fold(s.charAt(t + 5)) << 40
-        | fold(s.charAt(t + 6)) << 48
-        | fold(s.charAt(t + 7)) << 56;
   }
 
   /** Whether the filter may hold the q-gram hash {@code h}. */
@@ -279,22 +283,41 @@ final class Matcher {
     }
     final int last = to - q;
     final int s = step;
-    final long[] f = filter;
-    final int shift = filterShift;
     if (q == MAX_Q) {
-      for (int t = from; t <= last; t += s) {
-        long h = mix(gram8(text, t));
-        long word = f[(int) (h >>> shift)];
-        if (hasLane(word, fingerprint(h)) || ((word & LANE_HIGH) == LANE_HIGH && filterHit(h))) {
-          out = candidates(text, from, to, t, out);
-          if (firstOnly && out != null) {
-            return out;
-          }
+      return scan8(text, from, to, out, firstOnly);
+    }
+    for (int t = from; t <= last; t += s) {
+      if (filterHit(mix(gram(text, t, q)))) {
+        out = candidates(text, from, to, t, out);
+        if (firstOnly && out != null) {
+          return out;
         }
       }
-    } else {
-      for (int t = from; t <= last; t += s) {
-        if (filterHit(mix(gram(text, t, q)))) {
+    }
+    return out;
+  }
+
+  /**
+   * The hot loop for 8-character q-grams: copies the text chunk by chunk into a reusable byte
+   * buffer (an array copy for Latin-1 strings) and reads each sampled q-gram as one {@code long}.
+   */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): low bytes on purpose
+  private @Nullable MatchList scan8(
+      String text, int from, int to, @Nullable MatchList out, boolean firstOnly) {
+    final int s = step;
+    final long[] f = filter;
+    final int shift = filterShift;
+    final byte[] buf = SCAN_BUFFER.get();
+    int t = from;
+    while (t + MAX_Q <= to) {
+      int base = t;
+      int end = Math.min(to, base + CHUNK);
+      text.getBytes(base, end, buf, 0);
+      int lim = end - MAX_Q;
+      for (; t <= lim; t += s) {
+        long h = mix((long) LONG_LE.get(buf, t - base));
+        long word = f[(int) (h >>> shift)];
+        if (hasLane(word, fingerprint(h)) || ((word & LANE_HIGH) == LANE_HIGH && filterHit(h))) {
           out = candidates(text, from, to, t, out);
           if (firstOnly && out != null) {
             return out;

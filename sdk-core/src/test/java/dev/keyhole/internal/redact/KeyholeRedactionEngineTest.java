@@ -68,6 +68,21 @@ class KeyholeRedactionEngineTest {
   }
 
   @Test
+  void redact_findsSecretsAtEveryOffsetAroundScanChunkBoundaries() {
+    String secret = randomSecret(23);
+    register(secret, "tok");
+    String filler = "x".repeat(20_000);
+    String wide = "東".repeat(20_000); // UTF-16 strings take the low-byte path
+    for (String pad : List.of(filler, wide)) {
+      for (int at = 8192 - 40; at <= 8192 + 8; at++) {
+        String text = pad.substring(0, at) + secret + pad.substring(at);
+        assertThat(engine.redact(text)).as("offset %d", at)
+            .isEqualTo(pad.substring(0, at) + "secret://tok" + pad.substring(at));
+      }
+    }
+  }
+
+  @Test
   void redact_base64AtEveryAlignment_includingBasicAuth() {
     String secret = randomSecret(24);
     register(secret, "pw");
