@@ -29,7 +29,7 @@ import org.openjdk.jmh.runner.options.TimeValue;
  *
  * <p>{@code --quick}: 8 MiB text, in this JVM (no fork, so inputs and automata are built once), 1
  * warm-up and 2 measurement iterations of 1 s, about 2 minutes on an idle 2-core machine. Default:
- * 64 MiB text, 2 forks per configuration, 3 warm-ups, 5 iterations of 2 s.
+ * 64 MiB text, one fork per configuration, 3 warm-ups, 5 iterations of 2 s.
  */
 public final class RedactionReport {
   private RedactionReport() {}
@@ -56,7 +56,7 @@ public final class RedactionReport {
           .param("secrets", Integer.toString(secrets))
           .param("textChars", Integer.toString(textChars))
           .param("naiveChars", Integer.toString(naiveChars))
-          .forks(quick ? 0 : 2)
+          .forks(quick ? 0 : 1)
           .warmupIterations(quick ? 1 : 3)
           .measurementIterations(quick ? 2 : 5)
           .warmupTime(TimeValue.seconds(quick ? 1 : 2))
@@ -100,8 +100,13 @@ public final class RedactionReport {
       double k = mbs.getOrDefault(secrets + "/keyhole", Double.NaN);
       double k4 = mbs.getOrDefault(secrets + "/keyhole4KiB", Double.NaN);
       out.append(String.format(Locale.ROOT,
-          "  | keyhole/hankcs=%.1fx  keyhole/indexOf=%.2fx  4KiB/large=%.2fx%n",
+          "  | keyhole/hankcs=%.1fx  keyhole/indexOf=%.2fx  4KiB/large=%.2fx",
           k / hankcs, k / indexOf, k4 / k));
+      Double clean = mbs.get(secrets + "/keyholeNoMatch");
+      if (clean != null) {
+        out.append(String.format(Locale.ROOT, "  noMatch/indexOf=%.2fx", clean / indexOf));
+      }
+      out.append(String.format("%n"));
     }
     allocNorm.forEach((k, v) -> {
       if (k.startsWith("10000/keyhole")) {
