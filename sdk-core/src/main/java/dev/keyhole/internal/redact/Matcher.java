@@ -23,7 +23,8 @@ import org.jspecify.annotations.Nullable;
  * memory read per character, independently of the number of patterns; the tables are sized to
  * the pattern count, not to an automaton over the pattern text.
  *
- * <p>Security: holds the pattern characters in {@link #pool}; never prints them.
+ * <p>Security: holds the pattern characters in {@link #pool}; never prints them. The per-thread
+ * scan buffer is wiped at the end of every scan.
  */
 final class Matcher {
   /** Largest sampling step; bounds the filter at {@code MAX_STEP} entries per pattern. */
@@ -126,9 +127,10 @@ final class Matcher {
       off = store(patterns.get(i), i, off);
     }
 
-    // Filter: four 16-bit lanes per bucket, at most ~70% of lanes used.
+    // Filter: four 16-bit lanes per bucket, about a third of the lanes used, so that few buckets
+    // are full (a full bucket sends the probe on to the next one).
     long entries = (long) n * step;
-    int bucketBits = Math.max(4, 64 - Long.numberOfLeadingZeros(Math.max(1, entries * 10 / 28)));
+    int bucketBits = Math.max(4, 64 - Long.numberOfLeadingZeros(Math.max(1, entries * 10 / 14)));
     filter = new long[1 << bucketBits];
     filterShift = 64 - bucketBits;
     filterMask = (1 << bucketBits) - 1;
@@ -308,24 +310,31 @@ final class Matcher {
     final long[] f = filter;
     final int shift = filterShift;
     final byte[] buf = SCAN_BUFFER.get();
-    int t = from;
-    while (t + MAX_Q <= to) {
-      int base = t;
-      int end = Math.min(to, base + CHUNK);
-      text.getBytes(base, end, buf, 0);
-      int lim = end - MAX_Q;
-      for (; t <= lim; t += s) {
-        long h = mix((long) LONG_LE.get(buf, t - base));
-        long word = f[(int) (h >>> shift)];
-        if (hasLane(word, fingerprint(h)) || ((word & LANE_HIGH) == LANE_HIGH && filterHit(h))) {
-          out = candidates(text, from, to, t, out);
-          if (firstOnly && out != null) {
-            return out;
+    int used = 0;
+    try {
+      int t = from;
+      while (t + MAX_Q <= to) {
+        int base = t;
+        int end = Math.min(to, base + CHUNK);
+        text.getBytes(base, end, buf, 0);
+        used = Math.max(used, end - base);
+        int lim = end - MAX_Q;
+        for (; t <= lim; t += s) {
+          long h = mix((long) LONG_LE.get(buf, t - base));
+          long word = f[(int) (h >>> shift)];
+          if (hasLane(word, fingerprint(h)) || ((word & LANE_HIGH) == LANE_HIGH && filterHit(h))) {
+            out = candidates(text, from, to, t, out);
+            if (firstOnly && out != null) {
+              return out;
+            }
           }
         }
       }
+      return out;
+    } finally {
+      // The buffer outlives the call (one per thread): leave no copy of the scanned text in it.
+      java.util.Arrays.fill(buf, 0, used, (byte) 0);
     }
-    return out;
   }
 
   /** Checks every pattern start that the sample at {@code t} is responsible for. */
