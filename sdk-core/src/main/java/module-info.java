@@ -11,12 +11,14 @@ module dev.keyhole.core {
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.timelimiter;
   requires io.github.resilience4j.core;
+  requires transitive java.net.http;
 
   exports dev.keyhole;
   exports dev.keyhole.spi;
   exports dev.keyhole.audit;
   exports dev.keyhole.providers;
   exports dev.keyhole.redact;
+  exports dev.keyhole.tools;
 
   // Jackson binds the policy file's DTOs reflectively.
   opens dev.keyhole.internal to com.fasterxml.jackson.databind;

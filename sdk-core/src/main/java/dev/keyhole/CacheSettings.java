@@ -28,7 +28,7 @@ public final class CacheSettings {
   }
 
   public static CacheSettings defaults() {
-    return new CacheSettings(Duration.ofSeconds(300), Duration.ofHours(1), 10_000);
+    return new CacheSettings(Duration.ofMinutes(5), Duration.ofHours(1), 10_000);
   }
 
   /** No caching across uses. */

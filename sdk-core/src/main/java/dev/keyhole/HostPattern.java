@@ -70,7 +70,7 @@ public final class HostPattern {
 
   /** Whether {@code host} (a bare host, no port) matches this pattern. */
   public boolean matches(String host) {
-    String h = normalizeHost(host);
+    String h = isPlainLowerAscii(host) ? host : normalizeHost(host);
     if (h == null) {
       return false;
     }
@@ -78,6 +78,24 @@ public final class HostPattern {
       return h.equals(this.host);
     }
     return h.length() > this.host.length() + 1 && h.endsWith("." + this.host);
+  }
+
+  /** Already in normal form: lower-case ASCII letters, digits, '-' and '.', no edge dots. */
+  private static boolean isPlainLowerAscii(String host) {
+    int n = host.length();
+    if (n == 0 || n > 253 || host.charAt(0) == '.' || host.charAt(n - 1) == '.') {
+      return false;
+    }
+    char prev = 0;
+    for (int i = 0; i < n; i++) {
+      char c = host.charAt(i);
+      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
+      if (!ok || (c == '.' && prev == '.')) {
+        return false;
+      }
+      prev = c;
+    }
+    return true;
   }
 
   public boolean isWildcard() {

@@ -148,6 +148,7 @@ public final class SecretValue implements Destroyable, AutoCloseable {
   }
 
   /** Returns a copy of the plaintext bytes (UTF-8 encoded for text values). Wipe it after use. */
+  @SuppressWarnings("ByteBufferBackingArray") // encode() gives a heap buffer at offset 0; we wipe all of it
   public byte[] revealBytes() {
     notifyObserver("bytes");
     synchronized (this) {
@@ -177,6 +178,7 @@ public final class SecretValue implements Destroyable, AutoCloseable {
     }
   }
 
+  @SuppressWarnings("ByteBufferBackingArray") // encode() gives a heap buffer at offset 0; we wipe all of it
   private byte[] rawBytesForCompare() {
     synchronized (this) {
       checkLive();

@@ -29,11 +29,13 @@ import java.util.function.Function;
 public final class ToolGuard {
   private final TaskScope task;
   private final Map<String, Function<JsonNode, Optional<String>>> destinations;
+  private final Map<String, Function<JsonNode, Optional<String>>> commands;
   private final boolean substitute;
 
   private ToolGuard(Builder b) {
     this.task = b.task;
     this.destinations = Map.copyOf(b.destinations);
+    this.commands = Map.copyOf(b.commands);
     this.substitute = b.substitute;
   }
 
@@ -57,11 +59,14 @@ public final class ToolGuard {
    * @param argumentsJson the arguments as the model wrote them (JSON object text; blank means {})
    * @param body the real tool
    * @return the tool's result, redacted
-   * @throws PolicyViolationException, TaskClosedException, InvalidHandleException before the tool
-   *     runs; {@link ToolFailedException} (redacted, unchained) when the tool throws
+   * @throws PolicyViolationException when policy denies a handle (before the tool runs)
+   * @throws TaskClosedException when the task is closed or expired (before the tool runs)
+   * @throws InvalidHandleException for a malformed handle token (before the tool runs)
+   * @throws ToolFailedException when the tool throws (message redacted, original not chained)
    */
   public String call(String toolName, String argumentsJson, ToolBody body) {
-    return GuardedCall.run(task, toolName, argumentsJson, destinations.get(toolName), substitute, body);
+    return GuardedCall.run(task, toolName, argumentsJson, destinations.get(toolName),
+        commands.get(toolName), substitute, body);
   }
 
   /** As {@link #call(String, String, ToolBody)} with the arguments as a tree. */
@@ -80,6 +85,7 @@ public final class ToolGuard {
   public static final class Builder {
     private final TaskScope task;
     private final Map<String, Function<JsonNode, Optional<String>>> destinations = new HashMap<>();
+    private final Map<String, Function<JsonNode, Optional<String>>> commands = new HashMap<>();
     private boolean substitute = true;
 
     private Builder(TaskScope task) {
@@ -93,6 +99,16 @@ public final class ToolGuard {
      */
     public Builder destination(String toolName, Function<JsonNode, Optional<String>> extractor) {
       destinations.put(Objects.requireNonNull(toolName), Objects.requireNonNull(extractor));
+      return this;
+    }
+
+    /**
+     * Declares how to find the executable of calls to {@code toolName} (a process-running tool): a
+     * function from the (handle-bearing) arguments to the command it will run. Calls of such a tool
+     * may use only grants whose {@link Grant#commands()} list the executable's file name.
+     */
+    public Builder command(String toolName, Function<JsonNode, Optional<String>> extractor) {
+      commands.put(Objects.requireNonNull(toolName), Objects.requireNonNull(extractor));
       return this;
     }
 

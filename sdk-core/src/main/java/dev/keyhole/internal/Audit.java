@@ -21,6 +21,11 @@ public final class Audit {
     this.clock = clock;
   }
 
+  /** False when the sink drops everything, so callers can skip building events. */
+  public boolean enabled() {
+    return sink != AuditSink.noop();
+  }
+
   public AuditEvent.Builder event(AuditEventType type) {
     return AuditEvent.builder(type, clock.instant());
   }

@@ -111,7 +111,7 @@ public final class Broker {
     }
     if (expirySweep) {
       sweeper = Executors.newSingleThreadScheduledExecutor(daemon("keyhole-expiry-"));
-      sweeper.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
+      var unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
     } else {
       sweeper = null;
     }

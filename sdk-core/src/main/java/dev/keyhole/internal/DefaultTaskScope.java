@@ -53,7 +53,9 @@ public final class DefaultTaskScope implements TaskScope {
   private final Map<SecretHandle, Binding> bindings = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> uses = new ConcurrentHashMap<>();
   private final Map<String, ApprovalDecision> approvals = new ConcurrentHashMap<>();
-  private final Map<SecretHandle, SecretValue> values = new HashMap<>();
+  // Read lock-free on the hot path; written only under this scope's monitor.
+  private final Map<SecretHandle, SecretValue> values = new ConcurrentHashMap<>();
+  private final Map<SecretHandle, String> fingerprints = new ConcurrentHashMap<>();
   private final Map<String, CredentialLease> leases = new HashMap<>();
   private final List<RedactionEngine.Registration> registrations = new ArrayList<>();
   private volatile State state = State.OPEN;
@@ -166,7 +168,50 @@ public final class DefaultTaskScope implements TaskScope {
 
   @Override
   public SecretValue resolve(SecretHandle handle, Use use) {
-    return resolveAll(List.of(handle), use).get(handle);
+    // The single-handle path avoids the batch bookkeeping: it is the hot path of every tool call.
+    ensureOpen(use);
+    check(handle, use);
+    approve(handle, use);
+    Grant g = bindings.get(handle).grant;
+    AtomicInteger counter = uses.get(g.name());
+    if (counter == null) {
+      counter = uses.computeIfAbsent(g.name(), k -> new AtomicInteger());
+    }
+    int n = counter.incrementAndGet();
+    if (g.maxUses().isPresent() && n > g.maxUses().getAsInt()) {
+      counter.decrementAndGet();
+      throw deny(handle, use, Reason.MAX_USES_EXCEEDED, "Handle " + handle + " has been used "
+          + g.maxUses().getAsInt() + " time(s), the maximum its grant allows in task '"
+          + taskId + "'; raise 'maxUses' in the policy or open a new task");
+    }
+    return handOut(handle, use);
+  }
+
+  private SecretValue handOut(SecretHandle h, Use use) {
+    SecretValue master = valueOf(h);
+    Audit a = broker.audit();
+    SecretValue copy;
+    if (a.enabled()) {
+      String fp = fingerprintOf(h, master);
+      copy = SecretValue.observedCopy(master, how -> a.record(a.event(AuditEventType.VALUE_REVEALED)
+          .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName()).fingerprint(fp)
+          .attribute("as", how)));
+      a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
+          .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
+          .fingerprint(fp));
+    } else {
+      copy = master.copy();
+    }
+    return copy;
+  }
+
+  private String fingerprintOf(SecretHandle h, SecretValue master) {
+    String fp = fingerprints.get(h);
+    if (fp == null) {
+      fp = broker.fingerprint(master);
+      fingerprints.put(h, fp);
+    }
+    return fp;
   }
 
   @Override
@@ -218,18 +263,7 @@ public final class DefaultTaskScope implements TaskScope {
     Map<SecretHandle, SecretValue> out = new LinkedHashMap<>();
     try {
       for (SecretHandle h : distinct) {
-        SecretValue master = valueOf(h);
-        String fp = broker.fingerprint(master);
-        SecretValue copy = SecretValue.observedCopy(master, how -> {
-          Audit a = broker.audit();
-          a.record(a.event(AuditEventType.VALUE_REVEALED).taskId(taskId).agentId(agentId)
-              .handle(h.name()).tool(use.toolName()).fingerprint(fp).attribute("as", how));
-        });
-        out.put(h, copy);
-        Audit a = broker.audit();
-        a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
-            .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
-            .fingerprint(fp));
+        out.put(h, handOut(h, use));
       }
       return out;
     } catch (RuntimeException e) {
@@ -333,11 +367,9 @@ public final class DefaultTaskScope implements TaskScope {
   }
 
   private SecretValue valueOf(SecretHandle h) {
-    synchronized (this) {
-      SecretValue v = values.get(h);
-      if (v != null) {
-        return v;
-      }
+    SecretValue v = values.get(h);
+    if (v != null) {
+      return v;
     }
     Binding b = bindings.get(h);
     if (b.grant.ref().isPresent()) {

@@ -32,7 +32,8 @@ public final class GuardedCall {
   private GuardedCall() {}
 
   public static String run(TaskScope task, String toolName, String argumentsJson,
-      @Nullable Function<JsonNode, Optional<String>> destinationOf, boolean substitute, ToolBody body) {
+      @Nullable Function<JsonNode, Optional<String>> destinationOf,
+      @Nullable Function<JsonNode, Optional<String>> commandOf, boolean substitute, ToolBody body) {
     Redactor redactor = task.redactor();
     String rawArgs = argumentsJson == null || argumentsJson.isBlank() ? "{}" : argumentsJson;
     JsonNode tree;
@@ -57,7 +58,8 @@ public final class GuardedCall {
         plainHttp = parsed.plainHttp;
       }
     }
-    Use use = new Use(toolName, dest, null, redactor.redact(rawArgs), plainHttp);
+    String command = commandOf == null ? null : commandOf.apply(tree).orElse(null);
+    Use use = new Use(toolName, dest, command, redactor.redact(rawArgs), plainHttp);
     Map<SecretHandle, SecretValue> secrets =
         handles.isEmpty() ? Map.of() : task.resolveAll(handles, use);
     Audit audit = task instanceof DefaultTaskScope d ? d.audit() : null;
@@ -88,7 +90,9 @@ public final class GuardedCall {
       if (audit != null) {
         var ev = audit.event(AuditEventType.TOOL_CALLED).taskId(task.taskId()).tool(toolName)
             .destination(dest).outcome("ok").attribute("handles", Integer.toString(secrets.size()));
-        if (out != result && result != null) {
+        @SuppressWarnings("ReferenceEquality") // redact() returns the same instance when nothing matched
+        boolean redacted = out != result && result != null;
+        if (redacted) {
           ev.attribute("redacted", "true");
           audit.record(audit.event(AuditEventType.REDACTION_HIT).taskId(task.taskId()).tool(toolName)
               .attribute("where", "tool_result"));

@@ -7,7 +7,6 @@ import com.fasterxml.jackson.databind.node.TextNode;
 import dev.keyhole.HandleMatch;
 import dev.keyhole.InvalidHandleException;
 import dev.keyhole.SecretHandle;
-import java.util.Iterator;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -33,9 +32,7 @@ public final class JsonHandles {
     if (node.isTextual()) {
       addFrom(node.textValue(), out);
     } else if (node.isObject()) {
-      Iterator<Map.Entry<String, JsonNode>> it = node.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : node.properties()) {
         if (SecretHandle.containsToken(e.getKey())) {
           throw new InvalidHandleException("A handle token appears in an argument name; handles"
               + " are allowed only in argument values");
@@ -71,7 +68,7 @@ public final class JsonHandles {
     }
     if (node.isObject()) {
       ObjectNode copy = ((ObjectNode) node).objectNode();
-      node.fields().forEachRemaining(e -> copy.set(e.getKey(), substitute(e.getValue(), valueOf)));
+      node.properties().forEach(e -> copy.set(e.getKey(), substitute(e.getValue(), valueOf)));
       return copy;
     }
     if (node.isArray()) {

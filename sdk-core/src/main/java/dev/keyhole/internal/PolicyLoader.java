@@ -80,9 +80,7 @@ public final class PolicyLoader {
       if (!handles.isObject()) {
         throw new PolicyFileException(source + ": handles: expected a mapping of handle name to grant");
       }
-      Iterator<Map.Entry<String, JsonNode>> it = handles.fields();
-      while (it.hasNext()) {
-        Map.Entry<String, JsonNode> e = it.next();
+      for (Map.Entry<String, JsonNode> e : handles.properties()) {
         b.grant(grant(e.getKey(), e.getValue(), "handles." + e.getKey(), source));
       }
     }
@@ -116,7 +114,7 @@ public final class PolicyLoader {
           if (!p.isObject()) {
             throw new PolicyFileException(source + ": " + path + ".parameters: expected a mapping");
           }
-          p.fields().forEachRemaining(
+          p.properties().forEach(
               e -> params.put(e.getKey(), e.getValue().isValueNode() ? e.getValue().asText()
                   : e.getValue().toString()));
         }

@@ -1,0 +1,21 @@
+/**
+ * The {@code keyhole} command line ({@code keyhole scan}, {@code keyhole migrate}). An application,
+ * not a library: it exports nothing; picocli reads the command classes reflectively.
+ */
+module dev.keyhole.cli {
+  requires dev.keyhole.core;
+  requires info.picocli;
+  requires com.fasterxml.jackson.databind;
+  requires com.fasterxml.jackson.dataformat.yaml;
+  requires okhttp3;
+  requires software.amazon.awssdk.services.secretsmanager;
+  requires software.amazon.awssdk.http.urlconnection;
+  requires software.amazon.awssdk.auth;
+  requires software.amazon.awssdk.regions;
+  requires software.amazon.awssdk.core;
+  requires software.amazon.awssdk.awscore;
+  requires software.amazon.awssdk.http;
+  requires software.amazon.awssdk.identity.spi;
+
+  opens dev.keyhole.cli to info.picocli;
+}

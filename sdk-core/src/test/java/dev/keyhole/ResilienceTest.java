@@ -1,0 +1,260 @@
+package dev.keyhole;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import dev.keyhole.audit.AuditEventType;
+import dev.keyhole.audit.MemoryAuditSink;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+class ResilienceTest {
+  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final TestSupport.CountingProvider provider = new TestSupport.CountingProvider();
+  private final MemoryAuditSink audit = MemoryAuditSink.create();
+  private final String value = TestSupport.randomSecret();
+  private Keyhole keyhole;
+
+  private Keyhole build(ResilienceSettings r, CacheSettings c) {
+    provider.values.put("v", value);
+    Policy p = Policy.builder().grant(Grant.builder("v").ref("test:v").tools("*").build()).build();
+    keyhole = Keyhole.builder().provider(provider).policy(p).clock(clock).auditSink(audit)
+        .resilience(r).cache(c).expirySweep(false).build();
+    return keyhole;
+  }
+
+  private static ResilienceSettings fast() {
+    return ResilienceSettings.defaults().withBackoff(Duration.ofMillis(1), 1.5, Duration.ofMillis(5))
+        .withJitter(0);
+  }
+
+  @AfterEach
+  void tearDown() {
+    if (keyhole != null) {
+      keyhole.close();
+    }
+  }
+
+  @Test
+  void cache_singleFlight_thousandConcurrentFirstResolutions_oneProviderCall() throws Exception {
+    build(fast(), CacheSettings.defaults());
+    provider.gate = new CountDownLatch(1);
+    TaskScope task = keyhole.openTask("v");
+    ExecutorService pool = Executors.newFixedThreadPool(64);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      CountDownLatch ready = new CountDownLatch(1000);
+      for (int i = 0; i < 1000; i++) {
+        results.add(pool.submit(() -> {
+          ready.countDown();
+          SecretValue v = task.resolve(SecretHandle.of("v"), Use.byTool("t"));
+          try {
+            return v.revealString();
+          } finally {
+            v.destroy();
+          }
+        }));
+      }
+      // Let the first call through only once every task has been submitted.
+      Thread.yield();
+      provider.gate.countDown();
+      for (Future<String> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(value);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(provider.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void cache_concurrentTasks_shareOneProviderCall() throws Exception {
+    build(fast(), CacheSettings.defaults());
+    provider.gate = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(16);
+    try {
+      List<Future<String>> results = new ArrayList<>();
+      for (int i = 0; i < 200; i++) {
+        results.add(pool.submit(() -> {
+          try (TaskScope t = keyhole.openTask("v")) {
+            return t.resolve(SecretHandle.of("v"), Use.byTool("t")).revealString();
+          }
+        }));
+      }
+      provider.gate.countDown();
+      for (Future<String> f : results) {
+        assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(value);
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    assertThat(provider.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void cache_expiresAfterTtl_andRefetches() {
+    build(fast(), CacheSettings.defaults().withTtl(Duration.ofSeconds(300)));
+    try (TaskScope a = keyhole.openTask("v")) {
+      a.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    clock.advance(Duration.ofSeconds(299));
+    try (TaskScope b = keyhole.openTask("v")) {
+      b.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    assertThat(provider.calls.get()).isEqualTo(1);
+    clock.advance(Duration.ofSeconds(2));
+    try (TaskScope c = keyhole.openTask("v")) {
+      c.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    assertThat(provider.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void staleValue_servedOnThrottling_butNeverOnNotFound() {
+    build(fast().withMaxAttempts(2), CacheSettings.defaults().withTtl(Duration.ofSeconds(60)));
+    try (TaskScope a = keyhole.openTask("v")) {
+      a.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    clock.advance(Duration.ofSeconds(61));
+    provider.failure = () -> new ProviderUnavailableException("throttled (injected)");
+    try (TaskScope b = keyhole.openTask("v")) {
+      assertThat(b.resolve(SecretHandle.of("v"), Use.byTool("t")).revealString()).isEqualTo(value);
+    }
+    assertThat(audit.events(AuditEventType.STALE_SERVED)).hasSize(1);
+    assertThat(provider.calls.get()).isEqualTo(1 + 2);
+    provider.failure = () -> new SecretNotFoundException("deleted (injected)");
+    try (TaskScope c = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> c.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(SecretNotFoundException.class);
+    }
+    // not-found dropped the cached copy: even a throttled provider no longer gets a stale answer
+    provider.failure = () -> new ProviderUnavailableException("throttled (injected)");
+    try (TaskScope d = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> d.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class);
+    }
+  }
+
+  @Test
+  void staleValue_notServedPastMaxStale() {
+    build(fast().withMaxAttempts(1),
+        CacheSettings.defaults().withTtl(Duration.ofSeconds(60)).withMaxStale(Duration.ofSeconds(60)));
+    try (TaskScope a = keyhole.openTask("v")) {
+      a.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    clock.advance(Duration.ofSeconds(121));
+    provider.failure = () -> new ProviderUnavailableException("throttled (injected)");
+    try (TaskScope b = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> b.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class);
+    }
+  }
+
+  @Test
+  void retry_isBounded_andOnlyForRetryableErrors() {
+    build(fast().withMaxAttempts(3), CacheSettings.disabled());
+    provider.failure = () -> new ProviderUnavailableException("503 (injected)");
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class);
+    }
+    assertThat(provider.calls.get()).isEqualTo(3);
+    provider.calls.set(0);
+    provider.failure = () -> new SecretAccessDeniedException("403 (injected)");
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(SecretAccessDeniedException.class);
+    }
+    assertThat(provider.calls.get()).isEqualTo(1);
+  }
+
+  @Test
+  void circuitBreaker_opensUnderFaults_failsFast_typed_andNothingLeaks() {
+    build(fast().withMaxAttempts(1).withCircuitBreaker(50, 10, 5, Duration.ofSeconds(30), 1),
+        CacheSettings.disabled());
+    provider.failure = () -> new ProviderUnavailableException("500 (injected)");
+    for (int i = 0; i < 5; i++) {
+      try (TaskScope t = keyhole.openTask("v")) {
+        assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+            .isInstanceOf(ProviderUnavailableException.class);
+      }
+    }
+    int callsBefore = provider.calls.get();
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class)
+          .hasMessageContaining("circuit breaker is open")
+          .hasMessageNotContaining(value)
+          .satisfies(e -> assertThat(((KeyholeException) e).retryable()).isTrue());
+    }
+    assertThat(provider.calls.get()).isEqualTo(callsBefore);
+    // after the open-state wait (on the injected clock) and a success, it closes again
+    provider.failure = null;
+    clock.advance(Duration.ofSeconds(31));
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThat(t.resolve(SecretHandle.of("v"), Use.byTool("t")).revealString()).isEqualTo(value);
+    }
+    audit.events().forEach(e -> assertThat(e.toString()).doesNotContain(value));
+  }
+
+  @Test
+  void timeLimit_turnsSlowProviderIntoRetryableError() {
+    build(fast().withMaxAttempts(1).withTimeout(Duration.ofMillis(50)), CacheSettings.disabled());
+    provider.sleepMillis = 5_000;
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class).hasMessageContaining("did not answer within 50 ms");
+    }
+  }
+
+  @Test
+  void contractBreakingProvider_isWrapped_withoutItsMessage() {
+    build(fast().withMaxAttempts(1), CacheSettings.disabled());
+    provider.failure = null;
+    TestSupport.CountingProvider bad = new TestSupport.CountingProvider() {
+      @Override
+      public dev.keyhole.spi.ResolvedSecret resolve(SecretRef ref) {
+        throw new IllegalStateException("leaky message " + value);
+      }
+
+      @Override
+      public String id() {
+        return "bad";
+      }
+
+      @Override
+      public java.util.Set<String> schemes() {
+        return java.util.Set.of("bad");
+      }
+    };
+    try (Keyhole k = Keyhole.builder().provider(bad).expirySweep(false).build();
+        TaskScope t = k.openTask(TaskOptions.builder().grant(Grant.builder("b").ref("bad:x").tools("*").build()).build())) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("b"), Use.byTool("t")))
+          .isInstanceOf(KeyholeException.class)
+          .hasMessageContaining("IllegalStateException").hasMessageNotContaining(value)
+          .hasNoCause();
+    }
+  }
+
+  @Test
+  void close_stopsKeyholeThreads() throws Exception {
+    build(fast(), CacheSettings.defaults());
+    try (TaskScope t = keyhole.openTask("v")) {
+      t.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
+    }
+    Keyhole withSweeper = Keyhole.builder().expirySweep(true).build();
+    withSweeper.close();
+    keyhole.close();
+    Thread.sleep(50); // let interrupted pool threads exit; bounded and not a timing assertion
+    assertThat(Thread.getAllStackTraces().keySet()).noneMatch(th -> th.isAlive()
+        && th.getName().startsWith("keyhole-expiry-") && !th.isDaemon());
+  }
+}

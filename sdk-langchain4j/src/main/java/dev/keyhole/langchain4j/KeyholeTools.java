@@ -1,0 +1,144 @@
+package dev.keyhole.langchain4j;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyhole.TaskScope;
+import dev.keyhole.ToolGuard;
+import dev.keyhole.ToolInvocation;
+import dev.keyhole.tools.AgentTool;
+import dev.keyhole.tools.HttpTool;
+import dev.keyhole.tools.ProcessTool;
+import dev.langchain4j.agent.tool.ToolExecutionRequest;
+import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.invocation.InvocationContext;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
+import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolExecutionResult;
+import dev.langchain4j.service.tool.ToolExecutor;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import org.jspecify.annotations.Nullable;
+
+/**
+ * Keyhole's ready-made tools ({@link ProcessTool}, {@link HttpTool}, any {@link AgentTool}) as
+ * LangChain4j tools, one line each:
+ *
+ * <pre>{@code
+ * ProcessTool run = ProcessTool.builder(workspace).commands("make", "deploy.sh").build();
+ * Assistant assistant = KeyholeLangChain4j.forTask(task).chatModel(model)
+ *     .tools(KeyholeTools.aiServiceTools(task, run, HttpTool.create()))
+ *     .build(Assistant.class);
+ * // or, without the entry point: AiServices.builder(Assistant.class).tools(KeyholeTools.of(task, run))
+ * }</pre>
+ *
+ * <p>The specification carries the tool's description, which names the handles the task grants to
+ * the tool (never values), and its argument schema. The executor is a {@link GuardedToolExecutor}
+ * whose guard also checks what the tool declares (the HTTP tool's destination host and transport,
+ * the process tool's command), so {@link GuardedTools} and {@link KeyholeLangChain4j} take it as
+ * already guarded and do not wrap it again.
+ *
+ * <p>Security: denials come back to the model as error results with Keyhole's value-free text;
+ * failures as LangChain4j tool errors whose message is redacted and unchained (see {@link
+ * GuardedToolExecutor}).
+ */
+public final class KeyholeTools {
+  private KeyholeTools() {}
+
+  /** The process tool as one LangChain4j tool bound to {@code task}. */
+  public static Map<ToolSpecification, ToolExecutor> processTool(TaskScope task, ProcessTool tool) {
+    return of(task, tool);
+  }
+
+  /** The HTTP tool as one LangChain4j tool bound to {@code task}. */
+  public static Map<ToolSpecification, ToolExecutor> httpTool(TaskScope task, HttpTool tool) {
+    return of(task, tool);
+  }
+
+  /** Any number of Keyhole tools, in order, bound to {@code task}. */
+  public static Map<ToolSpecification, ToolExecutor> of(TaskScope task, AgentTool... tools) {
+    Map<ToolSpecification, ToolExecutor> out = new LinkedHashMap<>();
+    for (AgentTool t : tools) {
+      out.put(specification(task, t), executor(task, t));
+    }
+    return out;
+  }
+
+  /** The LangChain4j specification of {@code tool} for {@code task}. */
+  public static ToolSpecification specification(TaskScope task, AgentTool tool) {
+    return ToolSpecification.builder().name(tool.name()).description(tool.description(task))
+        .parameters((JsonObjectSchema) schema(tool.parametersSchema())).build();
+  }
+
+  /** The tools as {@link AiServiceTool}s, for {@link KeyholeLangChain4j#tools(List)} or AiServices. */
+  public static List<AiServiceTool> aiServiceTools(TaskScope task, AgentTool... tools) {
+    List<AiServiceTool> out = new ArrayList<>();
+    for (AgentTool t : tools) {
+      out.add(AiServiceTool.builder().toolSpecification(specification(task, t))
+          .toolExecutor(executor(task, t)).build());
+    }
+    return out;
+  }
+
+  /** A guarded executor that runs {@code tool} in {@code task} and returns its (redacted) text. */
+  public static GuardedToolExecutor executor(TaskScope task, AgentTool tool) {
+    ToolGuard guard = tool.configure(ToolGuard.builder(task)).substitute(false).build();
+    return new GuardedToolExecutor(tool.name(), task, guard, Map.of(), true,
+        new GuardedToolExecutor.Invoker() {
+          @Override
+          public boolean substitutes() {
+            return false; // the tool reads the original arguments and the values by handle
+          }
+
+          @Override
+          public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
+              @Nullable InvocationContext context) {
+            return ToolExecutionResult.builder().resultText(tool.run(invocation)).build();
+          }
+        });
+  }
+
+  /** Converts the subset of JSON schema the Keyhole tools use. */
+  private static JsonSchemaElement schema(JsonNode s) {
+    String description = s.path("description").isTextual() ? s.get("description").textValue() : null;
+    switch (s.path("type").asText("string")) {
+      case "object": {
+        JsonObjectSchema.Builder b = JsonObjectSchema.builder().description(description);
+        s.path("properties").properties().forEach(e -> b.addProperty(e.getKey(), schema(e.getValue())));
+        List<String> required = new ArrayList<>();
+        s.path("required").forEach(r -> required.add(r.asText()));
+        if (!required.isEmpty()) {
+          b.required(required);
+        }
+        if (s.has("additionalProperties")) {
+          b.additionalProperties(!s.get("additionalProperties").isBoolean()
+              || s.get("additionalProperties").booleanValue());
+        }
+        return b.build();
+      }
+      case "array":
+        return JsonArraySchema.builder().description(description).items(schema(s.path("items")))
+            .build();
+      case "integer":
+        return JsonIntegerSchema.builder().description(description).build();
+      case "number":
+        return JsonNumberSchema.builder().description(description).build();
+      case "boolean":
+        return JsonBooleanSchema.builder().description(description).build();
+      default:
+        if (s.path("enum").isArray()) {
+          List<String> values = new ArrayList<>();
+          s.get("enum").forEach(v -> values.add(v.asText()));
+          return JsonEnumSchema.builder().description(description).enumValues(values).build();
+        }
+        return JsonStringSchema.builder().description(description).build();
+    }
+  }
+}
