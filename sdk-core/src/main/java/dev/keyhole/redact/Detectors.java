@@ -62,7 +62,7 @@ public final class Detectors {
         + "(?:gh[pousr]_[A-Za-z0-9]{36,251}|github_pat_[A-Za-z0-9_]{40,251})" + NAME_BOUNDARY_AFTER);
     return new PatternDetector("github-token", "GitHub token",
         List.of("ghp_", "gho_", "ghs_", "ghu_", "ghr_", "github_pat_"), p, 0, 270,
-        (text, m) -> hasDigitAndLetter(text, m.start() + 4, m.end()));
+        (text, m) -> true);
   }
 
   /** Slack tokens ({@code xoxb-}, {@code xoxp-}, {@code xoxa-}, ...). */
@@ -106,17 +106,6 @@ public final class Detectors {
   static boolean precededBy(CharSequence text, int at, String prefix) {
     int from = at - prefix.length();
     return from >= 0 && text.toString().regionMatches(true, from, prefix, 0, prefix.length());
-  }
-
-  private static boolean hasDigitAndLetter(CharSequence s, int from, int to) {
-    boolean digit = false;
-    boolean letter = false;
-    for (int i = from; i < to; i++) {
-      char c = s.charAt(i);
-      digit |= c >= '0' && c <= '9';
-      letter |= Character.isLetter(c);
-    }
-    return digit && letter;
   }
 
   /** How many of lower case, upper case, digits and other characters occur. */

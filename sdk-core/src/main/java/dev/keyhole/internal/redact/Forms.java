@@ -85,10 +85,12 @@ final class Forms {
       out.add(json(s, (variant & 1) != 0, (variant & 2) != 0, (variant & 4) != 0,
           (variant & 8) != 0));
     }
-    // Percent-encoding: java.net.URLEncoder / HTML forms, RFC 3986, and JavaScript's
-    // encodeURIComponent, each with upper- and lower-case hex.
+    // Percent-encoding: java.net.URLEncoder / HTML forms (space as '+', and the common
+    // "URLEncoder then + to %20" variant), RFC 3986, and JavaScript's encodeURIComponent, each with
+    // upper- and lower-case hex.
     for (char[] hex : new char[][] {HEX_UPPER, HEX_LOWER}) {
       out.add(percent(s, ".-*_", true, hex));
+      out.add(percent(s, ".-*_", false, hex));
       out.add(percent(s, "-._~", false, hex));
       out.add(percent(s, "-_.!~*'()", false, hex));
     }

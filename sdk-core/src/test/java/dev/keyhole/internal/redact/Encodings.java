@@ -98,6 +98,7 @@ final class Encodings {
     out.add(jsonAscii(s));
     out.add(json(s).replace("/", "\\/"));
     out.add(formUrl(s));
+    out.add(formUrl(s).replace("+", "%20"));
     out.add(rfc3986(s));
     out.add(lowerPercent(formUrl(s)));
     out.add(lowerPercent(rfc3986(s)));
