@@ -126,7 +126,7 @@ public final class DetectingRedactor implements Redactor {
             released.add(d);
           }
         }
-        held.delete(0, cut);
+        clear(cut);
         return emit(text, released, cut);
       }
 
@@ -134,8 +134,16 @@ public final class DetectingRedactor implements Redactor {
       public String finish() {
         held.append(inner.finish());
         String text = held.toString();
-        held.setLength(0);
+        clear(held.length());
         return emit(text, detectAll(text), text.length());
+      }
+
+      /** Drops the first {@code n} held characters, overwriting them first. */
+      private void clear(int n) {
+        for (int i = 0; i < n; i++) {
+          held.setCharAt(i, '\0');
+        }
+        held.delete(0, n);
       }
 
       private String emit(String text, List<Detection> found, int limit) {
