@@ -1,0 +1,413 @@
+package dev.keyhole.internal.redact;
+
+import dev.keyhole.SecretFormatException;
+import dev.keyhole.SecretHandle;
+import dev.keyhole.SecretValue;
+import dev.keyhole.redact.RedactionOptions;
+import dev.keyhole.spi.RedactionEngine;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import org.jspecify.annotations.Nullable;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Keyhole's redaction engine: every registered value, in every form {@link Forms} knows, is
+ * replaced by its handle token.
+ *
+ * <p>Registration and unregistration only change the registry and bump a version; the next scan
+ * rebuilds an immutable {@link Matcher} under a lock and publishes it through a volatile field
+ * (copy-on-write), so concurrent scans always see a complete matcher, and many registrations in a
+ * row cost one rebuild. Unregistered values stay in the matcher until their grace period ends.
+ *
+ * <p>Matches of all patterns are collected (overlapping ones included), merged when they overlap
+ * or touch, and each merged range is replaced once: by the handle token of its secret, or by
+ * {@link #GENERIC_TOKEN} when it covers several secrets. The text around each inserted token is
+ * then scanned again, so the output never contains a live form and redaction is idempotent.
+ *
+ * <p>Security: the engine holds the forms of live values as {@code char[]} and wipes them when a
+ * registration's grace period ends. Nothing it prints or throws contains a value or its length.
+ */
+public final class KeyholeRedactionEngine implements RedactionEngine {
+  /** The token for a range that covers several different secrets. */
+  public static final String GENERIC_TOKEN = SecretHandle.PREFIX + "redacted";
+
+  private static final Logger LOG = LoggerFactory.getLogger(KeyholeRedactionEngine.class);
+  private static final int MAX_ROUNDS = 4;
+
+  private final Clock clock;
+  private final RedactionOptions options;
+  private final long graceMillis;
+
+  private final Object lock = new Object();
+  private final List<Entry> entries = new ArrayList<>(); // guarded by lock
+  private volatile int version;
+  private volatile Snapshot snapshot = new Snapshot(Matcher.EMPTY, new String[0], 0, Long.MAX_VALUE);
+
+  public KeyholeRedactionEngine(Clock clock, RedactionOptions options) {
+    this.clock = Objects.requireNonNull(clock, "clock");
+    this.options = Objects.requireNonNull(options, "options");
+    this.graceMillis = options.gracePeriod().toMillis();
+  }
+
+  /** One immutable generation: the matcher, the token of each owner id, and when to rebuild. */
+  static final class Snapshot {
+    final Matcher matcher;
+    final String[] tokens;
+    final int version;
+    final long nextExpiryMillis;
+
+    Snapshot(Matcher matcher, String[] tokens, int version, long nextExpiryMillis) {
+      this.matcher = matcher;
+      this.tokens = tokens;
+      this.version = version;
+      this.nextExpiryMillis = nextExpiryMillis;
+    }
+
+    String token(int owner) {
+      return owner == MatchList.MIXED ? GENERIC_TOKEN : tokens[owner];
+    }
+  }
+
+  private final class Entry implements Registration {
+    final List<char[]> forms;
+    final String token;
+    long retireAtMillis = Long.MAX_VALUE; // guarded by lock
+
+    Entry(List<char[]> forms, String token) {
+      this.forms = forms;
+      this.token = token;
+    }
+
+    @Override
+    public void unregister() {
+      synchronized (lock) {
+        if (retireAtMillis == Long.MAX_VALUE) {
+          long now = clock.millis();
+          retireAtMillis = graceMillis > Long.MAX_VALUE - now ? Long.MAX_VALUE - 1 : now + graceMillis;
+          version++;
+        }
+      }
+    }
+
+    void wipe() {
+      forms.forEach(f -> Arrays.fill(f, '\0'));
+    }
+
+    @Override
+    public String toString() {
+      return "Registration[" + token + "]";
+    }
+  }
+
+  // ---------------------------------------------------------------- registration
+
+  @Override
+  public Registration register(SecretValue value, SecretHandle handle) {
+    Objects.requireNonNull(value, "value");
+    Objects.requireNonNull(handle, "handle");
+    List<char[]> forms;
+    if (value.isBinary()) {
+      byte[] bytes = value.revealBytes();
+      try {
+        char[] text = decodeUtf8(bytes);
+        if (text != null) {
+          try {
+            forms = textForms(text, handle);
+          } finally {
+            Arrays.fill(text, '\0');
+          }
+        } else {
+          int formMin = checkQuality(bytes.length, false, handle);
+          forms = Forms.ofBytes(bytes, formMin);
+        }
+      } finally {
+        Arrays.fill(bytes, (byte) 0);
+      }
+    } else {
+      char[] text = value.revealChars();
+      try {
+        forms = textForms(text, handle);
+      } finally {
+        Arrays.fill(text, '\0');
+      }
+    }
+    String token = handle.token();
+    forms.removeIf(f -> containsIgnoreCase(token, f) || containsIgnoreCase(GENERIC_TOKEN, f));
+    Entry e = new Entry(forms, token);
+    synchronized (lock) {
+      entries.add(e);
+      version++;
+    }
+    return e;
+  }
+
+  private List<char[]> textForms(char[] text, SecretHandle handle) {
+    if (containsIgnoreCase(new String(text), SecretHandle.PREFIX)) {
+      throw new SecretFormatException("The value of " + handle + " contains a handle token"
+          + " prefix ('" + SecretHandle.PREFIX + "'); Keyhole cannot redact it without rewriting"
+          + " its own tokens. Store the real secret, not a handle, behind this reference");
+    }
+    int formMin = checkQuality(text.length, ValueQuality.isLowEntropy(CharBuffer.wrap(text)), handle);
+    return Forms.ofText(text, formMin);
+  }
+
+  /** Refuses (or warns about) a weak value; returns the minimum length of its forms. */
+  private int checkQuality(int length, boolean lowEntropy, SecretHandle handle) {
+    int min = options.minLength();
+    if (length < RedactionOptions.ABSOLUTE_MIN_LENGTH) {
+      throw new SecretFormatException("The value of " + handle + " is shorter than "
+          + RedactionOptions.ABSOLUTE_MIN_LENGTH + " characters; Keyhole cannot redact it"
+          + " reliably and refuses to hand it out. Use a longer secret");
+    }
+    String problem = length < min ? "shorter than the minimum of " + min + " characters"
+        : lowEntropy ? "low in entropy (repetitive, or a simple run like 12345678)" : null;
+    if (problem == null) {
+      return min;
+    }
+    if (!options.allowWeakValues()) {
+      throw new SecretFormatException("The value of " + handle + " is " + problem + ", so"
+          + " redacting it would rewrite ordinary text. Use a longer random secret, or register"
+          + " weak values anyway with RedactionOptions.builder().allowWeakValues(true)");
+    }
+    LOG.warn("Registering the value of {} for redaction although it is {}; ordinary text that"
+        + " happens to contain it will be redacted too", handle, problem);
+    return Math.min(min, length);
+  }
+
+  private static char @Nullable [] decodeUtf8(byte[] bytes) {
+    try {
+      CharBuffer cb = StandardCharsets.UTF_8.newDecoder()
+          .onMalformedInput(CodingErrorAction.REPORT)
+          .onUnmappableCharacter(CodingErrorAction.REPORT)
+          .decode(ByteBuffer.wrap(bytes));
+      char[] out = new char[cb.remaining()];
+      cb.get(out);
+      if (cb.hasArray()) {
+        Arrays.fill(cb.array(), '\0');
+      }
+      return out;
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+  }
+
+  private static boolean containsIgnoreCase(String haystack, char[] needle) {
+    return haystack.toLowerCase(Locale.ROOT)
+        .contains(new String(needle).toLowerCase(Locale.ROOT));
+  }
+
+  private static boolean containsIgnoreCase(String haystack, String needle) {
+    return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
+  }
+
+  // ---------------------------------------------------------------- snapshots
+
+  /** The current matcher generation, rebuilt first if registrations changed or a grace ended. */
+  Snapshot snapshot() {
+    Snapshot s = snapshot;
+    if (s.version != version
+        || (s.nextExpiryMillis != Long.MAX_VALUE && clock.millis() >= s.nextExpiryMillis)) {
+      s = rebuild();
+    }
+    return s;
+  }
+
+  private Snapshot rebuild() {
+    synchronized (lock) {
+      long now = clock.millis();
+      Snapshot s = snapshot;
+      if (s.version == version && now < s.nextExpiryMillis) {
+        return s;
+      }
+      entries.removeIf(e -> {
+        if (e.retireAtMillis <= now) {
+          e.wipe();
+          return true;
+        }
+        return false;
+      });
+      Map<String, Integer> tokenIds = new HashMap<>();
+      List<String> tokens = new ArrayList<>();
+      List<char[]> patterns = new ArrayList<>();
+      int[] owners = new int[8];
+      long nextExpiry = Long.MAX_VALUE;
+      for (Entry e : entries) {
+        nextExpiry = Math.min(nextExpiry, e.retireAtMillis);
+        int owner = tokenIds.computeIfAbsent(e.token, t -> {
+          tokens.add(t);
+          return tokens.size() - 1;
+        });
+        for (char[] f : e.forms) {
+          if (patterns.size() == owners.length) {
+            owners = Arrays.copyOf(owners, owners.length * 2);
+          }
+          owners[patterns.size()] = owner;
+          patterns.add(f);
+        }
+      }
+      Matcher m = Matcher.build(dedupe(patterns, owners), owners);
+      Snapshot fresh = new Snapshot(m, tokens.toArray(new String[0]), version, nextExpiry);
+      snapshot = fresh;
+      return fresh;
+    }
+  }
+
+  /**
+   * Drops exact duplicate patterns (the same form registered twice), keeping the owner of the
+   * first, or {@link MatchList#MIXED} if two secrets with different tokens share a form. Rewrites
+   * {@code owners} in place to stay parallel to the returned list.
+   */
+  private static List<char[]> dedupe(List<char[]> patterns, int[] owners) {
+    int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * patterns.size() - 1));
+    int mask = (1 << bits) - 1;
+    int[] slots = new int[1 << bits]; // index in out + 1; 0 = empty
+    List<char[]> out = new ArrayList<>(patterns.size());
+    for (int i = 0; i < patterns.size(); i++) {
+      char[] p = patterns.get(i);
+      int slot = (Arrays.hashCode(p) * 0x9E3779B9) >>> (32 - bits);
+      int prev = -1;
+      while (slots[slot] != 0) {
+        if (Arrays.equals(out.get(slots[slot] - 1), p)) {
+          prev = slots[slot] - 1;
+          break;
+        }
+        slot = (slot + 1) & mask;
+      }
+      if (prev < 0) {
+        owners[out.size()] = owners[i];
+        out.add(p);
+        slots[slot] = out.size();
+      } else if (owners[prev] != owners[i]) {
+        owners[prev] = MatchList.MIXED;
+      }
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- scanning
+
+  @Override
+  public String redact(String text) {
+    if (text.isEmpty()) {
+      return text;
+    }
+    Snapshot s = snapshot();
+    MatchList found = s.matcher.scan(text, 0, text.length(), null, false);
+    return found == null ? text : rewrite(s, text, text.length(), found);
+  }
+
+  @Override
+  public boolean containsSecret(CharSequence text) {
+    String s = text.toString();
+    return !s.isEmpty() && snapshot().matcher.scan(s, 0, s.length(), null, true) != null;
+  }
+
+  /**
+   * {@code text[0, end)} with every merged range in {@code found} replaced by its token, then
+   * checked again around each token until no pattern matches (bounded).
+   */
+  static String rewrite(Snapshot s, String text, int end, MatchList found) {
+    String current = text;
+    int currentEnd = end;
+    MatchList matches = found;
+    for (int round = 0; ; round++) {
+      MatchList ranges = matches.merged();
+      StringBuilder sb = new StringBuilder(currentEnd + 16 * ranges.size());
+      int[] tokenAt = new int[2 * ranges.size()];
+      int pos = 0;
+      for (int i = 0; i < ranges.size(); i++) {
+        sb.append(current, pos, ranges.start(i));
+        tokenAt[2 * i] = sb.length();
+        sb.append(s.token(ranges.owner(i)));
+        tokenAt[2 * i + 1] = sb.length();
+        pos = ranges.end(i);
+      }
+      sb.append(current, pos, currentEnd);
+      current = sb.toString();
+      currentEnd = current.length();
+      if (round == MAX_ROUNDS) {
+        return current;
+      }
+      // A pattern could only match now by overlapping an inserted token: scan near each token.
+      matches = null;
+      int reach = s.matcher.maxLen - 1;
+      int windowFrom = 0;
+      int windowTo = -1;
+      for (int i = 0; i < ranges.size(); i++) {
+        int from = Math.max(0, tokenAt[2 * i] - reach);
+        int to = Math.min(currentEnd, tokenAt[2 * i + 1] + reach);
+        if (from > windowTo) {
+          if (windowTo >= 0) {
+            matches = s.matcher.scan(current, windowFrom, windowTo, matches, false);
+          }
+          windowFrom = from;
+        }
+        windowTo = Math.max(windowTo, to);
+      }
+      matches = s.matcher.scan(current, windowFrom, windowTo, matches, false);
+      if (matches == null) {
+        return current;
+      }
+      // Replace each inserted token that a new match touches together with that match.
+      for (int i = 0; i < ranges.size(); i++) {
+        matches.add(tokenAt[2 * i], tokenAt[2 * i + 1], ranges.owner(i));
+      }
+    }
+  }
+
+  @Override
+  public StreamingRedactor streaming() {
+    return new ChunkRedactor(this);
+  }
+
+  /** Number of live (including graced) registrations; for tests and diagnostics. */
+  public int registrationCount() {
+    synchronized (lock) {
+      return entries.size();
+    }
+  }
+
+  /** Rebuilds the matcher now if needed and describes it; for benchmarks and diagnostics. */
+  public MatcherStats matcherStats() {
+    Matcher m = snapshot().matcher;
+    return new MatcherStats(m.patternCount, m.minLen == Integer.MAX_VALUE ? 0 : m.minLen, m.maxLen,
+        m.step, m.footprintBytes());
+  }
+
+  /** Forces a rebuild of the matcher (as after a registration) and returns the new stats. */
+  public MatcherStats rebuildNow() {
+    synchronized (lock) {
+      version++;
+    }
+    return matcherStats();
+  }
+
+  /**
+   * Shape of the current matcher.
+   *
+   * @param patterns distinct patterns (value forms)
+   * @param minLength shortest pattern
+   * @param maxLength longest pattern
+   * @param step sampling step of the scan
+   * @param footprintBytes approximate retained heap of the matcher
+   */
+  public record MatcherStats(int patterns, int minLength, int maxLength, int step,
+      long footprintBytes) {}
+
+  @Override
+  public String toString() {
+    return "KeyholeRedactionEngine[" + registrationCount() + " registrations, " + options + "]";
+  }
+}

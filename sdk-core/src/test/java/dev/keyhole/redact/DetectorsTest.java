@@ -1,0 +1,81 @@
+package dev.keyhole.redact;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.Test;
+
+class DetectorsTest {
+  private static List<Detection> detect(String text) {
+    return DetectingRedactor.builder(dev.keyhole.Redactor.none()).build().detectAll(text);
+  }
+
+  private static void assertDetected(String token, String id, String context) {
+    String text = context.replace("%s", token);
+    List<Detection> found = detect(text);
+    assertThat(found).as("%s in %s", id, context).anySatisfy(d -> {
+      assertThat(d.detectorId()).isEqualTo(id);
+      assertThat(text.substring(d.start(), d.end())).isEqualTo(token);
+    });
+  }
+
+  @Test
+  void knownFormats_areDetectedWithExactRanges() {
+    assertDetected(Fakes.awsKeyId(), "aws-access-key-id", "aws_access_key_id = %s\n");
+    for (String kind : List.of("p", "o", "s", "u", "r")) {
+      assertDetected(Fakes.githubClassic(kind), "github-token", "token: %s,");
+    }
+    assertDetected(Fakes.githubFineGrained(), "github-token", "GITHUB_TOKEN='%s'");
+    assertDetected(Fakes.slack(), "slack-token", "{\"token\":\"%s\"}");
+    assertDetected(Fakes.skKey(), "sk-api-key", "export OPENAI_API_KEY=%s");
+    assertDetected(Fakes.anthropicKey(), "sk-api-key", "x-api-key: %s\r\n");
+    assertDetected(Fakes.jwt(), "jwt", "Authorization: Bearer %s");
+    assertDetected(Fakes.pem(), "private-key", "key:\n%s\ntrailer");
+    assertDetected(Fakes.mixed(24), "keyword-entropy", "db.password=%s\n");
+    assertDetected(Fakes.mixed(30), "keyword-entropy", "\"client_secret\": \"%s\"");
+    assertDetected(Fakes.hex(32), "keyword-entropy", "API_KEY: %s");
+    assertDetected(Fakes.mixed(30), "keyword-entropy", "Authorization: Bearer %s");
+  }
+
+  @Test
+  void truncatedPrivateKey_isDetectedToTheEnd() {
+    String pem = Fakes.pem();
+    String cut = pem.substring(0, pem.length() / 2);
+    List<Detection> found = detect("log: " + cut);
+    assertThat(found).singleElement().satisfies(d -> {
+      assertThat(d.start()).isEqualTo(5);
+      assertThat(d.end()).isEqualTo(5 + cut.length());
+    });
+  }
+
+  @Test
+  void ordinaryText_isNotDetected() {
+    String presigned = "https://bucket.s3.amazonaws.com/report.csv?X-Amz-Algorithm=AWS4-HMAC-SHA256"
+        + "&X-Amz-Credential=" + Fakes.awsKeyId() + "%2F20250101%2Fus-east-1%2Fs3%2Faws4_request"
+        + "&X-Amz-Date=20250101T000000Z&X-Amz-Expires=3600&X-Amz-SignedHeaders=host"
+        + "&X-Amz-Signature=" + Fakes.hex(64);
+    String git = "commit " + Fakes.hex(40) + "\nMerge: " + Fakes.hex(7) + " " + Fakes.hex(7)
+        + "\n    Fix token refresh (" + Fakes.hex(12) + ")\n";
+    String uuids = "request_id=" + UUID.randomUUID() + " session token=" + UUID.randomUUID()
+        + " trace " + UUID.randomUUID();
+    String prose = "The password must be at least 12 characters. Set token=<your-token> or"
+        + " api_key=${API_KEY}; the secret is stored in secret://github_token. tokenizer:"
+        + " bert-base-uncased-whole-word. sk-learn is a library. AKIAIOSFODNN7EXAMPLE is the"
+        + " documented example id. password: changeme-changeme-123";
+    String sha = "sha256=" + Fakes.hex(64) + " etag=\"" + Fakes.hex(32) + "\"";
+    for (String text : List.of(presigned, git, uuids, prose, sha)) {
+      assertThat(detect(text)).as(text).isEmpty();
+    }
+  }
+
+  @Test
+  void detections_carryNoText_andDefaultsAreStable() {
+    Detection d = detect("token: " + Fakes.githubClassic("p")).get(0);
+    assertThat(d.toString()).doesNotContain("ghp_");
+    assertThat(Detectors.defaults()).extracting(SecretDetector::id).containsExactly(
+        "aws-access-key-id", "github-token", "slack-token", "sk-api-key", "private-key", "jwt",
+        "keyword-entropy");
+    assertThat(Detectors.defaults().get(0).detect("nothing here")).isEmpty();
+  }
+}
