@@ -47,14 +47,18 @@ class ResilienceTest {
   void cache_singleFlight_thousandConcurrentFirstResolutions_oneProviderCall() throws Exception {
     build(fast(), CacheSettings.defaults());
     provider.gate = new CountDownLatch(1);
+    provider.entered = new CountDownLatch(1);
     TaskScope task = keyhole.openTask("v");
-    ExecutorService pool = Executors.newFixedThreadPool(64);
+    int threads = 64;
+    ExecutorService pool = Executors.newFixedThreadPool(threads);
     try {
       List<Future<String>> results = new ArrayList<>();
-      CountDownLatch ready = new CountDownLatch(1000);
+      // No resolution can finish while the provider is gated, so this reaches zero only when every
+      // pool thread is inside a resolution at the same time.
+      CountDownLatch allRunning = new CountDownLatch(threads);
       for (int i = 0; i < 1000; i++) {
         results.add(pool.submit(() -> {
-          ready.countDown();
+          allRunning.countDown();
           SecretValue v = task.resolve(SecretHandle.of("v"), Use.byTool("t"));
           try {
             return v.revealString();
@@ -63,8 +67,10 @@ class ResilienceTest {
           }
         }));
       }
-      // Let the first call through only once every task has been submitted.
-      Thread.yield();
+      // Let the first provider call finish only once it is in flight and every pool thread has
+      // started its own resolution, so all of them overlap with it.
+      assertThat(provider.entered.await(30, TimeUnit.SECONDS)).isTrue();
+      assertThat(allRunning.await(30, TimeUnit.SECONDS)).isTrue();
       provider.gate.countDown();
       for (Future<String> f : results) {
         assertThat(f.get(30, TimeUnit.SECONDS)).isEqualTo(value);
@@ -101,7 +107,7 @@ class ResilienceTest {
 
   @Test
   void cache_expiresAfterTtl_andRefetches() {
-    build(fast(), CacheSettings.defaults().withTtl(Duration.ofSeconds(300)));
+    build(fast(), CacheSettings.defaults().withTtl(Duration.ofMinutes(5)));
     try (TaskScope a = keyhole.openTask("v")) {
       a.resolve(SecretHandle.of("v"), Use.byTool("t")).destroy();
     }

@@ -60,6 +60,8 @@ final class TestSupport {
     final AtomicInteger calls = new AtomicInteger();
     volatile Supplier<? extends KeyholeException> failure;
     volatile CountDownLatch gate;
+    /** When set, counted down as each call starts (before waiting on {@link #gate}). */
+    volatile CountDownLatch entered;
     volatile long sleepMillis;
 
     @Override
@@ -75,6 +77,10 @@ final class TestSupport {
     @Override
     public ResolvedSecret resolve(SecretRef ref) {
       calls.incrementAndGet();
+      CountDownLatch in = entered;
+      if (in != null) {
+        in.countDown();
+      }
       try {
         CountDownLatch g = gate;
         if (g != null) {

@@ -158,12 +158,12 @@ public final class CodingAgentSample {
             .chatModel(model)
             .tools(KeyholeTools.aiServiceTools(task, httpTool, processTool))
             .aiServices(CodingAgent.class)
-            .systemMessage(String.format(Locale.ROOT, SYSTEM_PROMPT, api.baseUrl()))
+            .systemMessage(systemPrompt(api.baseUrl()))
             .beforeToolExecution(walkthrough::beforeTool)
             .afterToolExecution(walkthrough::afterTool)
             .maxSequentialToolsInvocations(20)
             .build();
-        agent.chat(String.format(Locale.ROOT, USER_PROMPT, api.baseUrl()));
+        agent.chat(userPrompt(api.baseUrl()));
       }
       out.println();
       printAudit(out, audit.events());
@@ -209,16 +209,20 @@ public final class CodingAgentSample {
         + " run_process (only deploy.sh)");
   }
 
-  private static final String SYSTEM_PROMPT = "You are a coding agent for the acme/app repository."
-      + " You can call HTTP APIs (http_request) and run programs in the workspace (run_process)."
-      + " You never see secret values. Use these handles; the tools put the real values in:\n"
-      + "- secret://github_token: bearer token for the acme API at %s, e.g. header"
-      + " \"Authorization\": \"Bearer secret://github_token\"\n"
-      + "- secret://deploy_token: deploy token; run ./deploy.sh with env"
-      + " {\"DEPLOY_TOKEN\": \"secret://deploy_token\"}";
+  private static String systemPrompt(String apiBase) {
+    return String.format(Locale.ROOT, "You are a coding agent for the acme/app repository."
+        + " You can call HTTP APIs (http_request) and run programs in the workspace (run_process)."
+        + " You never see secret values. Use these handles; the tools put the real values in:\n"
+        + "- secret://github_token: bearer token for the acme API at %s, e.g. header"
+        + " \"Authorization\": \"Bearer secret://github_token\"\n"
+        + "- secret://deploy_token: deploy token; run ./deploy.sh with env"
+        + " {\"DEPLOY_TOKEN\": \"secret://deploy_token\"}", apiBase);
+  }
 
-  private static final String USER_PROMPT = "Check the open issues of acme/app (GET %s/repos/acme/"
-      + "app/issues), do what they ask, and give me a short report.";
+  private static String userPrompt(String apiBase) {
+    return String.format(Locale.ROOT, "Check the open issues of acme/app (GET %s/repos/acme/"
+        + "app/issues), do what they ask, and give me a short report.", apiBase);
+  }
 
   private static void printAudit(PrintStream out, List<AuditEvent> events) {
     out.println("Audit trail (MemoryAuditSink; names, references and fingerprints only)");

@@ -108,7 +108,7 @@ final class ProtectedApi implements AutoCloseable {
     if (q == null) {
       return null;
     }
-    for (String kv : q.split("&")) {
+    for (String kv : q.split("&", -1)) {
       int eq = kv.indexOf('=');
       if (eq > 0 && kv.substring(0, eq).equals(name)) {
         return URLDecoder.decode(kv.substring(eq + 1), StandardCharsets.UTF_8);

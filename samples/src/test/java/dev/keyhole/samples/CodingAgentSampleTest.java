@@ -150,7 +150,8 @@ class CodingAgentSampleTest {
     Process p = new ProcessBuilder("cksum").start();
     p.getOutputStream().write(data);
     p.getOutputStream().close();
-    String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8).split(" ")[0];
+    String expected = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8)
+        .split(" ", -1)[0];
     assertThat(p.waitFor()).isZero();
     assertThat(Long.toString(Cksum.of(data))).isEqualTo(expected);
   }

@@ -31,7 +31,7 @@ final class CliErrors {
   static String message(String stderr, Collection<String> secrets) {
     String text = ANSI.matcher(stderr).replaceAll("");
     List<String> errors = new ArrayList<>();
-    for (String line : text.split("\\R")) {
+    for (String line : text.split("\\R", -1)) {
       String l = line.strip();
       if (l.startsWith("[ERROR]")) {
         errors.add(PREFIX.matcher(l).replaceFirst(""));

@@ -20,6 +20,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -29,6 +30,8 @@ import org.jspecify.annotations.Nullable;
  */
 final class CliRunner implements AutoCloseable {
   /** What a run produced. The caller owns {@code stdout} and wipes it. */
+  // stdout holds secret bytes: it must stay a wipeable array, not an immutable copy.
+  @SuppressWarnings("ArrayRecordComponent")
   record Outcome(int exit, byte[] stdout, String stderr) {}
 
   private static final int MAX_STDERR = 64 * 1024;
@@ -62,7 +65,7 @@ final class CliRunner implements AutoCloseable {
     }
     String path = env.getOrDefault("PATH", "");
     List<String> dirs = new ArrayList<>();
-    for (String dir : path.split(java.io.File.pathSeparator)) {
+    for (String dir : path.split(Pattern.quote(java.io.File.pathSeparator), -1)) {
       if (dir.isEmpty()) {
         continue;
       }

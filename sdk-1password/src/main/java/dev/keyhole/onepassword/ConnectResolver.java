@@ -44,7 +44,7 @@ final class ConnectResolver {
   }
 
   /** Shared fetches for the references of one call. Wipes fetched file content on close. */
-  final class Session implements AutoCloseable {
+  static final class Session implements AutoCloseable {
     private final Map<String, Object> vaults = new HashMap<>();
     private final Map<String, Object> items = new HashMap<>();
     private final Map<String, Object> itemsById = new HashMap<>();

@@ -261,6 +261,9 @@ public final class OnePasswordConnectProvider implements SecretProvider {
     }
 
     /**
+     * Builds the provider, taking an unset host or token from {@code OP_CONNECT_HOST} or
+     * {@code OP_CONNECT_TOKEN}.
+     *
      * @throws ConfigurationException when host or token is missing or the host is not an http(s) URL
      */
     public OnePasswordConnectProvider build() {

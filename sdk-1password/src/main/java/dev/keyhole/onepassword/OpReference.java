@@ -333,6 +333,8 @@ public final class OpReference {
     }
 
     /**
+     * Builds the reference, checking every part.
+     *
      * @throws InvalidReferenceException when a part is missing or breaks the syntax rules
      */
     public OpReference build() {

@@ -32,6 +32,8 @@ final class Totp {
   }
 
   /** A code and the instant it stops being valid. */
+  // The digits are a secret: they must stay a wipeable array, not an immutable String.
+  @SuppressWarnings("ArrayRecordComponent")
   record Code(char[] digits, Instant validUntil) {}
 
   /**
@@ -65,7 +67,7 @@ final class Totp {
       String algorithm = "HmacSHA1";
       int digits = 6;
       long period = 30;
-      for (String param : rest.substring(q + 1).split("&")) {
+      for (String param : rest.substring(q + 1).split("&", -1)) {
         int eq = param.indexOf('=');
         if (eq <= 0) {
           continue;

@@ -118,7 +118,7 @@ class CliProviderTest {
     op.value("op://Dev/GitHub/password", plant(Fakes.secret()));
     resolve("op://Dev/GitHub/password");
     Map<String, String> child = new HashMap<>();
-    for (String line : op.lastEnvironment().split("\n")) {
+    for (String line : op.lastEnvironment().split("\n", -1)) {
       int eq = line.indexOf('=');
       if (eq > 0) {
         child.put(line.substring(0, eq), line.substring(eq + 1));

@@ -15,6 +15,7 @@ import com.github.tomakehurst.wiremock.WireMockServer;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 
 /**
@@ -52,7 +53,7 @@ final class ConnectWorld {
     ObjectNode i = JSON.createObjectNode();
     i.put("id", id).put("title", title).put("version", 4);
     i.putObject("vault").put("id", vault.get("id").asText());
-    i.put("category", category).put("lastEditedBy", Fakes.id().toUpperCase())
+    i.put("category", category).put("lastEditedBy", Fakes.id().toUpperCase(Locale.ROOT))
         .put("createdAt", TIME).put("updatedAt", TIME);
     i.putArray("tags").add("keyhole-test");
     i.putArray("sections");

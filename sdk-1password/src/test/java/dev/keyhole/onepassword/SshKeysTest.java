@@ -22,7 +22,8 @@ class SshKeysTest {
   @TempDir Path dir;
 
   static String pkcs8Pem(byte[] der) {
-    return "-----BEGIN PRIVATE KEY-----\n" + Base64.getMimeEncoder(64, "\n".getBytes()).encodeToString(der)
+    return "-----BEGIN PRIVATE KEY-----\n"
+        + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.UTF_8)).encodeToString(der)
         + "\n-----END PRIVATE KEY-----\n";
   }
 

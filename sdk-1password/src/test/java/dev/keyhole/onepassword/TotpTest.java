@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keyhole.SecretFormatException;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
+import java.util.Locale;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.Test;
@@ -38,7 +39,7 @@ class TotpTest {
 
   @Test
   void bareBase32Secret_defaultsToSixDigitsSha1() {
-    String spaced = SHA1_KEY.toLowerCase().replaceAll("(.{4})", "$1 ");
+    String spaced = SHA1_KEY.toLowerCase(Locale.ROOT).replaceAll("(.{4})", "$1 ");
     assertThat(new String(Totp.codeAt(spaced, Instant.ofEpochSecond(59), "f").digits())).isEqualTo("287082");
   }
 

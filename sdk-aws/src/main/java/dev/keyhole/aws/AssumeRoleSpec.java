@@ -388,7 +388,7 @@ final class AssumeRoleSpec {
       });
       return out;
     }
-    for (String s : text.split(",")) {
+    for (String s : text.split(",", -1)) {
       if (!s.isBlank()) {
         out.add(s.strip());
       }

@@ -2,6 +2,7 @@ package dev.keyhole.aws;
 
 import dev.keyhole.KeyholeException;
 import java.time.Instant;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -88,7 +89,8 @@ public final class IamRevocationHook implements RevocationHook, AutoCloseable {
   public int cleanUp(Instant now) {
     Objects.requireNonNull(now, "now");
     int deleted = 0;
-    for (Attached a : attached.values()) {
+    // A snapshot: the conditional remove below must not drop an entry re-attached meanwhile.
+    for (Attached a : List.copyOf(attached.values())) {
       if (now.isBefore(a.expiresAt())) {
         continue;
       }

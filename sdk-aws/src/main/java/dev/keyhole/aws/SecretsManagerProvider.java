@@ -119,7 +119,7 @@ public final class SecretsManagerProvider implements SecretProvider {
     // region ("" = default) -> secret id -> references to it
     Map<String, Map<String, List<SecretsManagerReference>>> batches = new LinkedHashMap<>();
     Map<SecretsManagerReference, SecretRef> origin = new HashMap<>();
-    for (SecretRef ref : out.keySet()) {
+    for (SecretRef ref : new ArrayList<>(out.keySet())) {
       SecretsManagerReference r;
       try {
         r = SecretsManagerReference.parse(ref);

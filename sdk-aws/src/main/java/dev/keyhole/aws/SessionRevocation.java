@@ -130,7 +130,8 @@ public final class SessionRevocation {
   }
 
   private static String iso(Instant t) {
-    return t.truncatedTo(ChronoUnit.SECONDS).plusSeconds(t.getNano() > 0 ? 1 : 0).toString();
+    Instant whole = t.truncatedTo(ChronoUnit.SECONDS);
+    return (whole.equals(t) ? whole : whole.plusSeconds(1)).toString();
   }
 
   private String hash() {

@@ -32,7 +32,7 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
   private static final String SUFFIX_CHARS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz";
 
   /** One stored secret or parameter. */
-  record Stored(String name, String arn, @Nullable String string, byte @Nullable [] binary,
+  record Stored(String name, String arn, @Nullable String string, @Nullable String binaryBase64,
       String versionId, long version) {}
 
   private final Map<String, Stored> secrets = new ConcurrentHashMap<>();
@@ -57,7 +57,8 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
   }
 
   Stored putBinarySecret(String name, byte[] value) {
-    Stored s = new Stored(name, secretArn(name), null, value.clone(), UUID.randomUUID().toString(), 1);
+    Stored s = new Stored(name, secretArn(name), null, Base64.getEncoder().encodeToString(value),
+        UUID.randomUUID().toString(), 1);
     secrets.put(name, s);
     return s;
   }
@@ -202,7 +203,7 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
     if (s.string() != null) {
       o.put("SecretString", s.string());
     } else {
-      o.put("SecretBinary", Base64.getEncoder().encodeToString(s.binary()));
+      o.put("SecretBinary", s.binaryBase64());
     }
     o.putArray("VersionStages").add("AWSCURRENT");
     return o;

@@ -113,7 +113,10 @@ final class StsStubs {
   /** The form fields of a Query request, decoded. */
   static Map<String, String> form(LoggedRequest r) {
     Map<String, String> out = new LinkedHashMap<>();
-    for (String pair : r.getBodyAsString().split("&")) {
+    for (String pair : r.getBodyAsString().split("&", -1)) {
+      if (pair.isEmpty()) {
+        continue;
+      }
       int eq = pair.indexOf('=');
       out.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));

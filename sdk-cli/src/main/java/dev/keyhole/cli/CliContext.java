@@ -1,11 +1,14 @@
 package dev.keyhole.cli;
 
+import java.io.Console;
 import java.io.PrintWriter;
+import java.lang.reflect.Method;
 import java.nio.charset.Charset;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
+import org.jspecify.annotations.Nullable;
 
 /**
  * What a CLI run sees of the outside world: environment variables, the clock, the working
@@ -30,10 +33,33 @@ public final class CliContext {
 
   /** The process's environment, system clock, working directory, stdout and stderr. */
   public static CliContext system() {
-    Charset cs = System.console() != null ? System.console().charset() : Charset.defaultCharset();
+    Console terminal = terminal();
+    Charset cs = terminal != null ? terminal.charset() : Charset.defaultCharset();
     return new CliContext(System.getenv(), Clock.systemUTC(), Path.of(""),
         new PrintWriter(new java.io.OutputStreamWriter(System.out, cs), true),
         new PrintWriter(new java.io.OutputStreamWriter(System.err, cs), true));
+  }
+
+  /**
+   * The console if the process is attached to an interactive terminal, else null. From JDK 22
+   * {@code System.console()} returns a console even when the streams are redirected, so there
+   * {@code Console.isTerminal()} (looked up reflectively: this code targets Java 17) decides.
+   */
+  // The null check is still needed on JDK 17-21, where null is how "no terminal" is reported.
+  @SuppressWarnings("SystemConsoleNull")
+  private static @Nullable Console terminal() {
+    Console console = System.console();
+    if (console == null) {
+      return null;
+    }
+    try {
+      Method isTerminal = Console.class.getMethod("isTerminal");
+      return Boolean.TRUE.equals(isTerminal.invoke(console)) ? console : null;
+    } catch (NoSuchMethodException e) {
+      return console; // before JDK 22 a non-null console is a terminal
+    } catch (ReflectiveOperationException | RuntimeException e) {
+      return null;
+    }
   }
 
   /** A context with the given parts. */

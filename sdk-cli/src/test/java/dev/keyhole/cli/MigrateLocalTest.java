@@ -43,10 +43,6 @@ class MigrateLocalTest {
     return repo.commit();
   }
 
-  private static String[] secrets(String... s) {
-    return s;
-  }
-
   @Test
   void dryRun_printsThePlan_andWritesNothing() throws Exception {
     TestRepo repo = repoWithEnv();
@@ -257,8 +253,15 @@ class MigrateLocalTest {
   void existingPolicy_isExtended_withoutClobberingHandles() throws Exception {
     TestRepo repo = TestRepo.git(tmp);
     String token = Fakes.githubToken();
-    repo.write("keyhole-policy.yaml", "# team policy\nversion: 1\nhandles:\n  github_token:\n"
-        + "    ref: env:GITHUB_TOKEN\n    tools: [github_api]\n    destinations: [api.github.com]\n");
+    repo.write("keyhole-policy.yaml", """
+        # team policy
+        version: 1
+        handles:
+          github_token:
+            ref: env:GITHUB_TOKEN
+            tools: [github_api]
+            destinations: [api.github.com]
+        """);
     repo.write(".gitignore", ".env\n").commit();
     repo.write(".env", "GITHUB_TOKEN=" + token + "\n");
     TestRepo.Run run = repo.run("migrate", ".env", "--to", "local", "--apply");

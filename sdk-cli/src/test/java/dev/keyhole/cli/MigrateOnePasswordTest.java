@@ -270,7 +270,7 @@ class MigrateOnePasswordTest extends WireMockMigrationTest {
 
     @Override
     public ResolvedSecret resolve(SecretRef ref) {
-      String[] parts = ref.path().substring(2).split("/");
+      String[] parts = ref.path().substring(2).split("/", -1);
       JsonNode vaults = get(host.newBuilder().addPathSegments("v1/vaults")
           .addQueryParameter("filter", "name eq \"" + parts[0] + "\"").build());
       String vid = vaults.get(0).path("id").asText();

@@ -77,8 +77,11 @@ public final class SampleRepo {
     lookAlikes.put(".env", List.of(sha, uuid, presigned, "changeme", "${SESSION_SECRET}",
         "op://Dev/app-env/ALREADY_MOVED", "8080", "production"));
 
-    repo.write(".env.example", "GITHUB_TOKEN=<your-github-token>\nDB_PASSWORD=changeme\n"
-        + "STRIPE_SECRET_KEY=your_stripe_key_here\n");
+    repo.write(".env.example", """
+        GITHUB_TOKEN=<your-github-token>
+        DB_PASSWORD=changeme
+        STRIPE_SECRET_KEY=your_stripe_key_here
+        """);
     lookAlikes.put(".env.example", List.of("<your-github-token>", "changeme",
         "your_stripe_key_here"));
 

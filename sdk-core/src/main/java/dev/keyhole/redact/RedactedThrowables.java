@@ -83,6 +83,8 @@ public final class RedactedThrowables {
       return this; // frames are copied from the original
     }
 
+    // Deliberate: stack traces print toString(), which must name the original class, not this one.
+    @SuppressWarnings("OverrideThrowableToString")
     @Override
     public String toString() {
       String m = getLocalizedMessage();

@@ -100,6 +100,8 @@ public final class RedactionOptions {
     }
 
     /**
+     * Builds the options.
+     *
      * @throws ConfigurationException if the minimum length is below {@link #ABSOLUTE_MIN_LENGTH}
      *     or the grace period is negative
      */

@@ -112,10 +112,12 @@ class ProcessToolTest {
   @Test
   void output_valuePrintedInPiecesAcrossTinyChunks_isRedacted() throws IOException {
     // Three writes, read three bytes at a time: the value never arrives in one chunk.
-    script("pieces.sh", "v=\"$TOKEN\"\n"
-        + "printf 'token=%s' \"$(printf '%s' \"$v\" | cut -c1-10)\"\n"
-        + "printf '%s' \"$(printf '%s' \"$v\" | cut -c11-20)\"\n"
-        + "printf '%s and h\\303\\251llo \\342\\234\\223\\n' \"$(printf '%s' \"$v\" | cut -c21-)\"");
+    script("pieces.sh", """
+        v="$TOKEN"
+        printf 'token=%s' "$(printf '%s' "$v" | cut -c1-10)"
+        printf '%s' "$(printf '%s' "$v" | cut -c11-20)"
+        printf '%s and h\\303\\251llo \\342\\234\\223\\n' "$(printf '%s' "$v" | cut -c21-)"\
+        """);
     String out = tool().readChunkBytes(3).build().call(task,
         args("[\"./pieces.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
 
@@ -125,11 +127,13 @@ class ProcessToolTest {
 
   @Test
   void output_valueInErrorTraceOnStderr_isRedacted_andExitCodeReported() throws IOException {
-    script("fail.sh", "echo 'starting'\n"
-        + "echo \"Traceback (most recent call last):\" >&2\n"
-        + "echo \"  File deploy.py, line 3, in connect\" >&2\n"
-        + "echo \"AuthError: token $TOKEN was rejected\" >&2\n"
-        + "exit 3");
+    script("fail.sh", """
+        echo 'starting'
+        echo "Traceback (most recent call last):" >&2
+        echo "  File deploy.py, line 3, in connect" >&2
+        echo "AuthError: token $TOKEN was rejected" >&2
+        exit 3\
+        """);
     String out = tool().build().call(task,
         args("[\"./fail.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
 
@@ -164,7 +168,7 @@ class ProcessToolTest {
     script("slow.sh", "sleep 30 &\necho $! > child.pid\nsh -c 'sleep 30' &\necho $! > grandchild-parent.pid\n"
         + "echo started\nwait");
     long before = System.nanoTime();
-    String out = tool().timeout(Duration.ofMillis(2000)).build().call(task,
+    String out = tool().timeout(Duration.ofSeconds(2)).build().call(task,
         args("[\"./slow.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
 
     assertThat(out).contains("exit code: none (timed out after 2000 ms").contains("started");

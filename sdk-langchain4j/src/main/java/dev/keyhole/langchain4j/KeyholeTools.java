@@ -108,8 +108,8 @@ public final class KeyholeTools {
   /** Converts the subset of JSON schema the Keyhole tools use. */
   private static JsonSchemaElement schema(JsonNode s) {
     String description = s.path("description").isTextual() ? s.get("description").textValue() : null;
-    switch (s.path("type").asText("string")) {
-      case "object": {
+    return switch (s.path("type").asText("string")) {
+      case "object" -> {
         JsonObjectSchema.Builder b = JsonObjectSchema.builder().description(description);
         s.path("properties").properties().forEach(e -> b.addProperty(e.getKey(), schema(e.getValue())));
         List<String> required = new ArrayList<>();
@@ -121,24 +121,21 @@ public final class KeyholeTools {
           b.additionalProperties(!s.get("additionalProperties").isBoolean()
               || s.get("additionalProperties").booleanValue());
         }
-        return b.build();
+        yield b.build();
       }
-      case "array":
-        return JsonArraySchema.builder().description(description).items(schema(s.path("items")))
-            .build();
-      case "integer":
-        return JsonIntegerSchema.builder().description(description).build();
-      case "number":
-        return JsonNumberSchema.builder().description(description).build();
-      case "boolean":
-        return JsonBooleanSchema.builder().description(description).build();
-      default:
+      case "array" -> JsonArraySchema.builder().description(description)
+          .items(schema(s.path("items"))).build();
+      case "integer" -> JsonIntegerSchema.builder().description(description).build();
+      case "number" -> JsonNumberSchema.builder().description(description).build();
+      case "boolean" -> JsonBooleanSchema.builder().description(description).build();
+      default -> {
         if (s.path("enum").isArray()) {
           List<String> values = new ArrayList<>();
           s.get("enum").forEach(v -> values.add(v.asText()));
-          return JsonEnumSchema.builder().description(description).enumValues(values).build();
+          yield JsonEnumSchema.builder().description(description).enumValues(values).build();
         }
-        return JsonStringSchema.builder().description(description).build();
-    }
+        yield JsonStringSchema.builder().description(description).build();
+      }
+    };
   }
 }

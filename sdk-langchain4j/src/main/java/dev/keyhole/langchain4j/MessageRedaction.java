@@ -79,6 +79,8 @@ final class MessageRedaction {
   }
 
   /** The response with its AI message redacted. */
+  // Deliberate identity check: ai() returns the same instance when nothing was redacted.
+  @SuppressWarnings("ReferenceEquality")
   ChatResponse response(ChatResponse response) {
     AiMessage m = response.aiMessage();
     if (m == null) {

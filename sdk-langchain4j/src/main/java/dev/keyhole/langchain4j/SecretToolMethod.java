@@ -224,21 +224,26 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
   private @Nullable Object bind(Param p, JsonNode args, ToolInvocation inv,
       @Nullable InvocationContext ctx, List<SecretValue> copies) {
     switch (p.kind) {
-      case MEMORY_ID:
+      case MEMORY_ID -> {
         return ctx == null ? null : ctx.chatMemoryId();
-      case INVOCATION_PARAMETERS:
+      }
+      case INVOCATION_PARAMETERS -> {
         return ctx == null ? null : ctx.invocationParameters();
-      case INVOCATION_CONTEXT:
+      }
+      case INVOCATION_CONTEXT -> {
         return ctx;
-      case MANAGED:
+      }
+      case MANAGED -> {
         return ctx == null ? null : ctx.managedParameters().get(p.rawType);
-      default:
-        break;
+      }
+      default -> {
+        // bound from the model's JSON arguments, below
+      }
     }
     JsonNode node = args == null ? null : args.get(p.name);
     boolean absent = node == null || node.isNull();
     switch (p.kind) {
-      case SECRET_VALUE: {
+      case SECRET_VALUE -> {
         if (absent) {
           return null;
         }
@@ -246,11 +251,13 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
         copies.add(copy);
         return copy;
       }
-      case SECRET_STRING:
+      case SECRET_STRING -> {
         return absent ? null : substitute(node.asText(), inv);
-      case OPTIONAL:
+      }
+      case OPTIONAL -> {
         return absent ? Optional.empty() : Optional.ofNullable(convert(node, p));
-      default:
+      }
+      default -> {
         if (!absent) {
           return convert(node, p);
         }
@@ -262,6 +269,7 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
               + toolName + "\" is missing");
         }
         return null;
+      }
     }
   }
 

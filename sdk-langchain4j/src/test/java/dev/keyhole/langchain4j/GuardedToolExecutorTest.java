@@ -21,6 +21,7 @@ import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolService;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -247,7 +248,8 @@ class GuardedToolExecutorTest {
   void imageContentHoldingTheValue_isReplaced_andTextContentsAreRedacted() {
     ToolExecutor tool = GuardedTools.of(task).executor("echo", contextual(request -> {
       String raw = request.arguments();
-      String data = Base64.getEncoder().encodeToString(("PNG" + raw).getBytes());
+      String data = Base64.getEncoder()
+          .encodeToString(("PNG" + raw).getBytes(StandardCharsets.UTF_8));
       Image img = Image.builder().base64Data(data).mimeType("image/png").build();
       return ToolExecutionResult.builder()
           .resultContents(List.of(TextContent.from("text " + raw), ImageContent.from(img),

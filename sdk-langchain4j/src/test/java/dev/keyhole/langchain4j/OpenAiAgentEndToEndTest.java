@@ -95,7 +95,6 @@ class OpenAiAgentEndToEndTest {
   private final LeakyTools tools = new LeakyTools();
   private final InMemoryChatMemoryStore store = new InMemoryChatMemoryStore();
   private String github;
-  private String pin;
   private String firstAnswer;
   private String secondAnswer;
   private Result<String> immediate;
@@ -104,7 +103,7 @@ class OpenAiAgentEndToEndTest {
   void converse() {
     fx = new Fixture();
     github = fx.plant("github_token");
-    pin = fx.plant("pin_code", Planted.letters());
+    fx.plant("pin_code", Planted.letters());
     fx.plant("db_password");
     task = fx.open("e2e-task",
         Fixture.grant("github_token", "echo_token", "encode_token", "explode", "reveal_now").build(),
@@ -143,10 +142,6 @@ class OpenAiAgentEndToEndTest {
   void tearDown() {
     openAi.close();
     fx.close();
-  }
-
-  private String allRequests() {
-    return String.join("\n", openAi.requestBodies());
   }
 
   @Test

@@ -7,6 +7,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Locale;
 import org.junit.jupiter.api.io.TempDir;
 
 class DotenvProviderContractTest extends SecretProviderContractTest<DotenvProvider> {
@@ -19,7 +20,7 @@ class DotenvProviderContractTest extends SecretProviderContractTest<DotenvProvid
 
   @Override
   protected synchronized SecretRef seed(String name, String value) {
-    String key = name.toUpperCase().replace('-', '_');
+    String key = name.toUpperCase(Locale.ROOT).replace('-', '_');
     try {
       Path file = dir.resolve(".env");
       String line = "export " + key + "=\"" + value + "\" # seeded\n";

@@ -3,6 +3,7 @@ package dev.keyhole.testkit;
 import dev.keyhole.SecretRef;
 import dev.keyhole.providers.EnvProvider;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -17,7 +18,7 @@ class EnvProviderContractTest extends SecretProviderContractTest<EnvProvider> {
 
   @Override
   protected SecretRef seed(String name, String value) {
-    String var = name.toUpperCase().replace('-', '_');
+    String var = name.toUpperCase(Locale.ROOT).replace('-', '_');
     env.put(var, value);
     provider = EnvProvider.of(env);
     return SecretRef.parse("env:" + var);

@@ -103,7 +103,7 @@ public final class SarifReport {
 
   private static String pascal(String id) {
     StringBuilder sb = new StringBuilder();
-    for (String part : id.split("[^A-Za-z0-9]+")) {
+    for (String part : id.split("[^A-Za-z0-9]+", -1)) {
       if (!part.isEmpty()) {
         sb.append(part.substring(0, 1).toUpperCase(Locale.ROOT)).append(part.substring(1));
       }

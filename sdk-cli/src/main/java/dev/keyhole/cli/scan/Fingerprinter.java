@@ -45,8 +45,9 @@ public final class Fingerprinter {
       return "hmac-sha256:" + HexFormat.of().formatHex(mac(bytes), 0, 16);
     } finally {
       Arrays.fill(bytes, (byte) 0);
-      if (buf.hasArray()) {
-        Arrays.fill(buf.array(), (byte) 0);
+      buf.clear(); // the whole capacity, whatever the backing store
+      while (buf.hasRemaining()) {
+        buf.put((byte) 0);
       }
     }
   }

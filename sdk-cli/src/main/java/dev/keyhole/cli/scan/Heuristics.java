@@ -111,7 +111,7 @@ public final class Heuristics {
     String spaced = key.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
         .replaceAll("([A-Z]+)([A-Z][a-z])", "$1 $2");
     List<String> out = new ArrayList<>();
-    for (String t : spaced.toLowerCase(Locale.ROOT).split("[^a-z0-9]+")) {
+    for (String t : spaced.toLowerCase(Locale.ROOT).split("[^a-z0-9]+", -1)) {
       if (!t.isEmpty()) {
         out.add(t);
       }
@@ -140,8 +140,8 @@ public final class Heuristics {
       return true;
     }
     return lower.contains("changeme") || lower.contains("change_me") || lower.contains("change-me")
-        || lower.contains("placeholder") || lower.contains("your-") && lower.contains("-here")
-        || lower.contains("your_") && lower.contains("_here") || lower.startsWith("example");
+        || lower.contains("placeholder") || (lower.contains("your-") && lower.contains("-here"))
+        || (lower.contains("your_") && lower.contains("_here")) || lower.startsWith("example");
   }
 
   /** Whether a value is a secret reference (managed elsewhere), not a secret. */
@@ -231,7 +231,7 @@ public final class Heuristics {
       return false;
     }
     if (isUuid(v) || isGitSha(v) || isReference(v) || v.contains("://") || v.startsWith("/")
-        || v.matches("^[0-9a-fA-F]+$") && v.length() % 8 == 0 && v.length() <= 64) {
+        || (v.matches("^[0-9a-fA-F]+$") && v.length() % 8 == 0 && v.length() <= 64)) {
       return false;
     }
     // Generated tokens mix letters and digits (a 20-character base62 token has no digit with

@@ -11,6 +11,8 @@ final class KeyValueRule {
   private KeyValueRule() {}
 
   /**
+   * Judges one {@code key = value} pair and adds a candidate to {@code out} if it is a finding.
+   *
    * @param name the key name judged (the last path segment for nested config keys)
    * @param key the key reported with the finding (for nested config keys, the full dotted path)
    * @param exact whether {@code text[start, end)} is exactly {@code value} (no quotes or escapes

@@ -120,7 +120,7 @@ public final class Scanner {
     int[] lineStarts = Texts.lineStarts(text);
     List<Finding> findings = new ArrayList<>(accepted.size());
     for (Candidate c : accepted) {
-      findings.add(toFinding(file.relativePath(), text, lineStarts, c));
+      findings.add(toFinding(file.relativePath(), lineStarts, c));
     }
     ScanResult.EnvFile envFile = null;
     if (file.type() == FileType.DOTENV) {
@@ -192,7 +192,7 @@ public final class Scanner {
     return accepted;
   }
 
-  private Finding toFinding(String file, String text, int[] lineStarts, Candidate c) {
+  private Finding toFinding(String file, int[] lineStarts, Candidate c) {
     int[] s = position(lineStarts, c.start);
     int[] e = position(lineStarts, Math.max(c.start, c.end - 1));
     return new Finding(file, s[0], s[1], e[0], e[1] + 1, c.start, c.end, c.ruleId, c.kind, c.key,

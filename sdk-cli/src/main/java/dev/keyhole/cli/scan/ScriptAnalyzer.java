@@ -96,7 +96,7 @@ final class ScriptAnalyzer {
 
   /** A shell/PowerShell/batch expansion: the script reads the value, it does not hold it. */
   private static boolean isExpansion(String v) {
-    return v.startsWith("$") || v.startsWith("`") || v.startsWith("%") && v.indexOf('%', 1) > 0;
+    return v.startsWith("$") || v.startsWith("`") || (v.startsWith("%") && v.indexOf('%', 1) > 0);
   }
 
   private static boolean looksLikePath(String v) {

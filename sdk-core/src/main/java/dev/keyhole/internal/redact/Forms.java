@@ -64,7 +64,7 @@ final class Forms {
       if (!lf.equals(raw)) {
         bases.add(lf);
       }
-      for (String line : raw.split("\r\n|\r|\n")) {
+      for (String line : raw.split("\r\n|\r|\n", -1)) {
         String t = line.strip();
         // Lines must stand on their own: skip armor such as "-----BEGIN ... KEY-----" and
         // anything that is not clearly random.

@@ -9,6 +9,7 @@ import dev.keyhole.redact.RedactionOptions;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
+import java.util.Locale;
 import java.util.TreeSet;
 import net.jqwik.api.Arbitraries;
 import net.jqwik.api.Arbitrary;
@@ -33,7 +34,8 @@ class RedactionProperties {
   Arbitrary<String> secrets() {
     return Arbitraries.strings().withChars(Encodings.ALNUM).withChars(SPECIAL)
         .ofMinLength(8).ofMaxLength(40)
-        .filter(s -> !ValueQuality.isLowEntropy(s) && !s.toLowerCase().contains("secret://"));
+        .filter(s -> !ValueQuality.isLowEntropy(s)
+            && !s.toLowerCase(Locale.ROOT).contains("secret://"));
   }
 
   @Provide
