@@ -161,7 +161,7 @@ public final class CodingAgentSample {
             .systemMessage(systemPrompt(api.baseUrl()))
             .beforeToolExecution(walkthrough::beforeTool)
             .afterToolExecution(walkthrough::afterTool)
-            .maxSequentialToolsInvocations(20)
+            .maxToolCallingRoundTrips(20)
             .build();
         agent.chat(userPrompt(api.baseUrl()));
       }

@@ -118,7 +118,7 @@ class MigrateAwsTest extends WireMockMigrationTest {
     assertThat(create.path("Tags").get(0).path("Key").asText()).isEqualTo("managed-by");
     assertThat(create.path("ClientRequestToken").asText()).isNotBlank();
     String secretString = create.path("SecretString").asText();
-    assertThat(JSON.readValue(secretString, Map.class)).isEqualTo(Map.of("GITHUB_TOKEN", github,
+    assertThat(JSON.readValue(secretString, new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {})).isEqualTo(Map.of("GITHUB_TOKEN", github,
         "DB_PASSWORD", dbPassword, "STRIPE_SECRET_KEY", stripe));
     assertThat(wm.findAll(postRequestedFor(urlEqualTo("/"))).get(0).getHeader("Authorization"))
         .contains("Credential=" + accessKeyId).doesNotContain(secretAccessKey);
@@ -164,7 +164,7 @@ class MigrateAwsTest extends WireMockMigrationTest {
     List<JsonNode> puts = requests("PutSecretValue");
     assertThat(puts).hasSize(1);
     assertThat(puts.get(0).path("SecretId").asText()).isEqualTo("app-env");
-    assertThat(JSON.readValue(puts.get(0).path("SecretString").asText(), Map.class))
+    assertThat(JSON.readValue(puts.get(0).path("SecretString").asText(), new com.fasterxml.jackson.core.type.TypeReference<Map<String, String>>() {}))
         .isEqualTo(Map.of("LEGACY_KEY", "kept-1234", "GITHUB_TOKEN", github,
             "DB_PASSWORD", dbPassword, "STRIPE_SECRET_KEY", stripe));
     assertThat(run.all()).doesNotContain("kept-1234").doesNotContain("old-0000");
