@@ -1,10 +1,13 @@
 package dev.keyhole;
 
+import dev.keyhole.audit.AuditEvent;
+import dev.keyhole.audit.AuditEventType;
 import java.time.Instant;
 import java.util.Collection;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 
 /**
  * One agent task's window of access. Opened with {@link Keyhole#openTask}; handles resolve only
@@ -66,6 +69,14 @@ public interface TaskScope extends AutoCloseable {
 
   /** The redactor of the owning {@link Keyhole} (it knows every open task's values). */
   Redactor redactor();
+
+  /**
+   * Records an audit event on behalf of an integration — a denial it made itself (a handle in a
+   * parameter that does not take handles), a redaction it did — stamped with this task's id, agent
+   * id and Keyhole's clock. {@code fill} adds the rest (tool, handle, outcome, reason); it must never
+   * add a value. Does nothing when Keyhole has no audit sink.
+   */
+  void audit(AuditEventType type, Consumer<AuditEvent.Builder> fill);
 
   /** Ends the task. Idempotent, thread-safe; never throws. */
   @Override

@@ -167,6 +167,16 @@ public final class DefaultTaskScope implements TaskScope {
   }
 
   @Override
+  public void audit(AuditEventType type, java.util.function.Consumer<dev.keyhole.audit.AuditEvent.Builder> fill) {
+    Audit a = broker.audit();
+    if (a.enabled()) {
+      dev.keyhole.audit.AuditEvent.Builder b = a.event(type).taskId(taskId).agentId(agentId);
+      fill.accept(b);
+      a.record(b);
+    }
+  }
+
+  @Override
   public SecretValue resolve(SecretHandle handle, Use use) {
     // The single-handle path avoids the batch bookkeeping: it is the hot path of every tool call.
     ensureOpen(use);

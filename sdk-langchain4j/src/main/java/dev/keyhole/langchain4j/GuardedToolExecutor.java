@@ -1,6 +1,7 @@
 package dev.keyhole.langchain4j;
 
 import dev.keyhole.InvalidHandleException;
+import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
@@ -135,6 +136,8 @@ public final class GuardedToolExecutor implements ToolExecutor {
     if (!handlesAnywhere) {
       String misplaced = HandleArguments.violation(toolName, handleParameters, args);
       if (misplaced != null) {
+        task.audit(AuditEventType.USE_DENIED, b -> b.tool(toolName).outcome("denied")
+            .reason("HANDLE_NOT_ALLOWED_IN_PARAMETER"));
         return error("Denied by Keyhole: " + misplaced + " The tool did not run.");
       }
     }

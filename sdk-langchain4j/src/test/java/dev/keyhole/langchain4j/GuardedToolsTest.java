@@ -221,6 +221,12 @@ class GuardedToolsTest {
     assertThat(r.isError()).isTrue();
     assertThat(r.resultText()).contains("Argument 'repo'").contains("'token'");
     assertThat(repoTools.values).isEmpty();
+    assertThat(fx.audit.events(dev.keyhole.audit.AuditEventType.USE_DENIED))
+        .anySatisfy(e -> {
+          assertThat(e.tool()).isEqualTo("open_issues");
+          assertThat(e.taskId()).isEqualTo(task.taskId());
+          assertThat(e.reason()).isEqualTo("HANDLE_NOT_ALLOWED_IN_PARAMETER");
+        });
   }
 
   @Test
