@@ -148,28 +148,16 @@ public final class SecretValue implements Destroyable, AutoCloseable {
   }
 
   /** Returns a copy of the plaintext bytes (UTF-8 encoded for text values). Wipe it after use. */
-  @SuppressWarnings("ByteBufferBackingArray") // encode() gives a heap buffer at offset 0; we wipe all of it
   public byte[] revealBytes() {
     notifyObserver("bytes");
-    synchronized (this) {
-      checkLive();
-      if (binary) {
-        return Objects.requireNonNull(bytes).clone();
-      }
-      ByteBuffer bb = StandardCharsets.UTF_8.encode(CharBuffer.wrap(Objects.requireNonNull(chars)));
-      byte[] out = new byte[bb.remaining()];
-      bb.get(out);
-      if (bb.hasArray()) {
-        Arrays.fill(bb.array(), (byte) 0);
-      }
-      return out;
-    }
+    return utf8Copy();
   }
 
   /** Constant-time comparison of the contents of two live values. */
   public boolean contentEquals(SecretValue other) {
-    byte[] a = rawBytesForCompare();
-    byte[] b = other.rawBytesForCompare();
+    // Not a reveal: nothing leaves this class, so the observer is not told.
+    byte[] a = utf8Copy();
+    byte[] b = other.utf8Copy();
     try {
       return MessageDigest.isEqual(a, b);
     } finally {
@@ -179,7 +167,7 @@ public final class SecretValue implements Destroyable, AutoCloseable {
   }
 
   @SuppressWarnings("ByteBufferBackingArray") // encode() gives a heap buffer at offset 0; we wipe all of it
-  private byte[] rawBytesForCompare() {
+  private byte[] utf8Copy() {
     synchronized (this) {
       checkLive();
       if (binary) {
