@@ -431,7 +431,7 @@ final class AssumeRoleSpec {
   }
 
   private static String abbreviate(String s) {
-    return SecretsManagerReference.abbreviate(s);
+    return ReferenceSyntax.abbreviate(s);
   }
 
   static String sha256Hex(String s) {

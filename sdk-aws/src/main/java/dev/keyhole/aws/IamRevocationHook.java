@@ -51,12 +51,12 @@ public final class IamRevocationHook implements RevocationHook, AutoCloseable {
 
   /** A hook with its own IAM client built from {@code options} (closed by {@link #close()}). */
   public static IamRevocationHook create(AwsClientOptions options) {
-    return new IamRevocationHook(RegionalClients.create("IAM", options, IamClient::builder));
+    return new IamRevocationHook(RegionalClients.create(AwsErrors.Service.IAM, options, IamClient::builder));
   }
 
   /** A hook on a caller-owned IAM client (never closed by Keyhole). */
   public static IamRevocationHook of(IamClient client) {
-    return new IamRevocationHook(RegionalClients.callerOwned("IAM", client));
+    return new IamRevocationHook(RegionalClients.callerOwned(AwsErrors.Service.IAM, client));
   }
 
   /**
@@ -69,13 +69,9 @@ public final class IamRevocationHook implements RevocationHook, AutoCloseable {
     cleanUp(revocation.endedAt());
     String subject = "the deny policy for task '" + revocation.taskId() + "' on role "
         + revocation.roleArn();
-    try {
-      clients.defaultClient().putRolePolicy(b -> b.roleName(revocation.roleName())
-          .policyName(revocation.policyName())
-          .policyDocument(revocation.denyPolicyDocument()));
-    } catch (SdkException e) {
-      throw AwsErrors.map(e, AwsErrors.Service.IAM, subject);
-    }
+    clients.call(null, subject, c -> c.putRolePolicy(b -> b.roleName(revocation.roleName())
+        .policyName(revocation.policyName())
+        .policyDocument(revocation.denyPolicyDocument())));
     attached.put(revocation.policyName(), new Attached(revocation.roleName(),
         revocation.policyName(), revocation.expiresAt()));
   }

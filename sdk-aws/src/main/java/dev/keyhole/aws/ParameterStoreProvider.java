@@ -8,7 +8,6 @@ import dev.keyhole.spi.SecretProvider;
 import java.util.Objects;
 import java.util.Set;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.ssm.SsmClient;
 import software.amazon.awssdk.services.ssm.model.GetParameterRequest;
 import software.amazon.awssdk.services.ssm.model.Parameter;
@@ -43,7 +42,7 @@ public final class ParameterStoreProvider implements SecretProvider {
 
   private ParameterStoreProvider(Builder b) {
     this.id = b.id;
-    this.clients = RegionalClients.of("SSM Parameter Store", b.client, b.options, SsmClient::builder);
+    this.clients = RegionalClients.of(AwsErrors.Service.PARAMETER_STORE, b.client, b.options, SsmClient::builder);
   }
 
   /** A provider with {@link AwsClientOptions#defaults()}. */
@@ -74,17 +73,9 @@ public final class ParameterStoreProvider implements SecretProvider {
   public ResolvedSecret resolve(SecretRef ref) {
     ParameterStoreReference r = ParameterStoreReference.parse(ref);
     String subject = "parameter '" + r + "'";
-    Parameter p;
-    try {
-      p = clients.forRegion(r.region().orElse(null), subject)
-          .getParameter(GetParameterRequest.builder()
-              .name(r.requestName())
-              .withDecryption(true)
-              .build())
-          .parameter();
-    } catch (SdkException e) {
-      throw AwsErrors.map(e, AwsErrors.Service.PARAMETER_STORE, subject);
-    }
+    Parameter p = clients.call(r.region().orElse(null), subject, c -> c.getParameter(
+        GetParameterRequest.builder().name(r.requestName()).withDecryption(true).build())
+        .parameter());
     if (p == null || p.value() == null) {
       throw new SecretFormatException("SSM Parameter Store answered for " + subject + " without a"
           + " parameter value; check that the name points at a parameter, not a path");

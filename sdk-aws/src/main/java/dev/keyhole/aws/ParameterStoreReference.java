@@ -2,7 +2,6 @@ package dev.keyhole.aws;
 
 import dev.keyhole.InvalidReferenceException;
 import dev.keyhole.SecretRef;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.regex.Pattern;
@@ -51,6 +50,8 @@ public final class ParameterStoreReference {
       "arn:aws(-[a-z]+)*:ssm:([a-z]{2}(-[a-z]+)+-\\d{1,2}):(\\d{12}):parameter/(.+)");
   private static final int MAX_NAME = 1011;
   private static final int MAX_LEVELS = 15;
+  private static final ReferenceSyntax SYNTAX =
+      new ReferenceSyntax(SCHEME, "an", "SSM Parameter Store", GRAMMAR);
 
   private final String text;
   private final String name;
@@ -78,17 +79,9 @@ public final class ParameterStoreReference {
    * @throws InvalidReferenceException naming the problem and the expected form
    */
   public static ParameterStoreReference parse(SecretRef ref) {
-    Objects.requireNonNull(ref, "ref");
-    if (!ref.scheme().equals(SCHEME)) {
-      throw new InvalidReferenceException("Reference '" + ref + "' is not an SSM Parameter Store"
-          + " reference; " + GRAMMAR);
-    }
-    String[] keyed = JsonKeys.splitKey(ref.path());
+    String[] keyed = SYNTAX.splitKey(ref);
     String path = keyed[0];
     String key = keyed[1];
-    if (key != null && key.isEmpty()) {
-      throw invalid(ref, "has an empty JSON key after '#'");
-    }
     String region = null;
     String prefix = "";
     String rest = path;
@@ -125,18 +118,18 @@ public final class ParameterStoreReference {
       String secret = rest.substring(SECRETS_MANAGER_BRIDGE.length());
       if (!BRIDGED_NAME.matcher(secret).matches()) {
         throw invalid(ref, "names an invalid Secrets Manager secret '"
-            + SecretsManagerReference.abbreviate(secret) + "' after " + SECRETS_MANAGER_BRIDGE
+            + ReferenceSyntax.abbreviate(secret) + "' after " + SECRETS_MANAGER_BRIDGE
             + " (1-512 letters, digits and /_+=.@-)");
       }
       if (selector != null && !BRIDGE_SELECTOR.matcher(selector).matches()) {
         throw invalid(ref, "has an invalid Secrets Manager version id or stage '"
-            + SecretsManagerReference.abbreviate(selector) + "'");
+            + ReferenceSyntax.abbreviate(selector) + "'");
       }
     } else {
       checkName(ref, rest);
       if (selector != null && !VERSION.matcher(selector).matches()
           && !LABEL.matcher(selector).matches()) {
-        throw invalid(ref, "has an invalid selector '" + SecretsManagerReference.abbreviate(selector)
+        throw invalid(ref, "has an invalid selector '" + ReferenceSyntax.abbreviate(selector)
             + "': a version is a positive number, a label is 1-100 letters, digits and _.- that"
             + " does not start with a digit");
       }
@@ -152,7 +145,7 @@ public final class ParameterStoreReference {
       throw invalid(ref, "has a parameter name longer than " + MAX_NAME + " characters");
     }
     if (!NAME.matcher(name).matches()) {
-      throw invalid(ref, "has an invalid parameter name '" + SecretsManagerReference.abbreviate(name)
+      throw invalid(ref, "has an invalid parameter name '" + ReferenceSyntax.abbreviate(name)
           + "'; names are letters, digits and _.- in '/'-separated levels, e.g. /prod/db/url");
     }
     if (name.chars().filter(c -> c == '/').count() > MAX_LEVELS) {
@@ -161,8 +154,7 @@ public final class ParameterStoreReference {
   }
 
   private static InvalidReferenceException invalid(SecretRef ref, String problem) {
-    return new InvalidReferenceException("SSM Parameter Store reference '"
-        + SecretsManagerReference.abbreviate(ref.toString()) + "' " + problem + "; " + GRAMMAR);
+    return SYNTAX.invalid(ref, problem);
   }
 
   /** The parameter name or ARN, without selector. */

@@ -15,6 +15,7 @@ import software.amazon.awssdk.awscore.retry.AwsRetryStrategy;
 import software.amazon.awssdk.core.SdkClient;
 import software.amazon.awssdk.core.client.config.ClientOverrideConfiguration;
 import software.amazon.awssdk.core.exception.SdkClientException;
+import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.http.SdkHttpClient;
 import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
 import software.amazon.awssdk.regions.Region;
@@ -24,7 +25,7 @@ import software.amazon.awssdk.regions.Region;
  * single caller-owned client. Clients are created lazily for regions named by ARNs.
  */
 final class RegionalClients<C extends SdkClient> implements AutoCloseable {
-  private final String service;
+  private final AwsErrors.Service service;
   private final @Nullable Function<Region, C> factory;
   private final @Nullable SdkHttpClient ownedHttp;
   private final C defaultClient;
@@ -33,7 +34,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
   private final Map<Region, C> others = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
 
-  private RegionalClients(String service, @Nullable Function<Region, C> factory,
+  private RegionalClients(AwsErrors.Service service, @Nullable Function<Region, C> factory,
       @Nullable SdkHttpClient ownedHttp, C defaultClient, boolean callerOwned) {
     this.service = service;
     this.factory = factory;
@@ -45,7 +46,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
 
   /** Clients built from {@code options}; the default region's client is built now. */
   static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient>
-      RegionalClients<C> create(String service, AwsClientOptions options, Supplier<B> builders) {
+      RegionalClients<C> create(AwsErrors.Service service, AwsClientOptions options, Supplier<B> builders) {
     SdkHttpClient http = options.httpClient().orElse(null);
     SdkHttpClient owned = null;
     if (http == null) {
@@ -65,7 +66,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
         owned.close();
       }
       // The SDK's message here is about configuration (no region found), never about a secret.
-      throw new ConfigurationException("Could not build the " + service + " client: no AWS region"
+      throw new ConfigurationException("Could not build the " + service.label + " client: no AWS region"
           + " is configured (" + e.getClass().getSimpleName() + "). Set it with"
           + " AwsClientOptions.builder().region(...), the AWS_REGION environment variable or the"
           + " profile's 'region'");
@@ -74,13 +75,13 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
 
   /** The caller's {@code client} if given, else clients built from {@code options}. */
   static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient>
-      RegionalClients<C> of(String service, @Nullable C client, AwsClientOptions options,
+      RegionalClients<C> of(AwsErrors.Service service, @Nullable C client, AwsClientOptions options,
           Supplier<B> builders) {
     return client != null ? callerOwned(service, client) : create(service, options, builders);
   }
 
   /** A single caller-owned client, never closed by Keyhole. */
-  static <C extends SdkClient> RegionalClients<C> callerOwned(String service, C client) {
+  static <C extends SdkClient> RegionalClients<C> callerOwned(AwsErrors.Service service, C client) {
     return new RegionalClients<>(service, null, null, Objects.requireNonNull(client, "client"), true);
   }
 
@@ -130,11 +131,27 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
     }
     if (callerOwned || factory == null) {
       throw new ConfigurationException(what + " names region '" + regionId + "', but the "
-          + service + " provider was given one client for region '" + defaultRegion.id()
+          + service.label + " provider was given one client for region '" + defaultRegion.id()
           + "'. Build the provider from AwsClientOptions instead (it creates a client per region),"
           + " or refer to the secret from its own region");
     }
     return others.computeIfAbsent(Region.of(regionId), factory);
+  }
+
+  /**
+   * Runs {@code call} on the client for {@code regionId} (null: the default region), mapping an SDK
+   * failure to Keyhole's typed error for this service.
+   *
+   * @param what the reference or request, for error messages
+   * @throws dev.keyhole.KeyholeException as mapped by {@link AwsErrors#map}, or a {@link
+   *     ConfigurationException} from {@link #forRegion}
+   */
+  <R> R call(@Nullable String regionId, String what, Function<C, R> call) {
+    try {
+      return call.apply(forRegion(regionId, what));
+    } catch (SdkException e) {
+      throw AwsErrors.map(e, service, what);
+    }
   }
 
   @Override
@@ -154,6 +171,6 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
 
   @Override
   public String toString() {
-    return service + " clients[default=" + defaultRegion.id() + ", others=" + others.keySet() + "]";
+    return service.label + " clients[default=" + defaultRegion.id() + ", others=" + others.keySet() + "]";
   }
 }

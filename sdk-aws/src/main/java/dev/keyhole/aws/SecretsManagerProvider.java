@@ -73,7 +73,7 @@ public final class SecretsManagerProvider implements SecretProvider {
   private SecretsManagerProvider(Builder b) {
     this.id = b.id;
     this.batch = b.batch;
-    this.clients = RegionalClients.of("Secrets Manager", b.client, b.options, SecretsManagerClient::builder);
+    this.clients = RegionalClients.of(AwsErrors.Service.SECRETS_MANAGER, b.client, b.options, SecretsManagerClient::builder);
   }
 
   /** A provider with {@link AwsClientOptions#defaults()}. */
@@ -264,12 +264,8 @@ public final class SecretsManagerProvider implements SecretProvider {
     GetSecretValueRequest.Builder req = GetSecretValueRequest.builder().secretId(r.secretId());
     r.versionStage().ifPresent(req::versionStage);
     r.versionId().ifPresent(req::versionId);
-    GetSecretValueResponse resp;
-    try {
-      resp = clients.forRegion(r.region().orElse(null), subject(r)).getSecretValue(req.build());
-    } catch (SdkException e) {
-      throw AwsErrors.map(e, AwsErrors.Service.SECRETS_MANAGER, subject(r));
-    }
+    GetSecretValueResponse resp =
+        clients.call(r.region().orElse(null), subject(r), c -> c.getSecretValue(req.build()));
     return whole(r, resp.secretString(), resp.secretBinary(), resp.versionId());
   }
 

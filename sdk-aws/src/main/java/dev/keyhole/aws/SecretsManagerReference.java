@@ -54,6 +54,8 @@ public final class SecretsManagerReference {
   private static final Pattern ACCOUNT = Pattern.compile("\\d{12}");
   private static final Pattern STAGE = Pattern.compile("[A-Za-z0-9_+=.@-]{1,256}");
   private static final Pattern VERSION_ID = Pattern.compile("[A-Za-z0-9-]{32,64}");
+  private static final ReferenceSyntax SYNTAX =
+      new ReferenceSyntax(SCHEME, "a", "Secrets Manager", GRAMMAR);
 
   private final String text;
   private final String secretId;
@@ -83,17 +85,9 @@ public final class SecretsManagerReference {
    * @throws InvalidReferenceException naming the problem and the expected form
    */
   public static SecretsManagerReference parse(SecretRef ref) {
-    Objects.requireNonNull(ref, "ref");
-    if (!ref.scheme().equals(SCHEME)) {
-      throw new InvalidReferenceException("Reference '" + ref + "' is not a Secrets Manager"
-          + " reference; " + GRAMMAR);
-    }
-    String[] keyed = JsonKeys.splitKey(ref.path());
+    String[] keyed = SYNTAX.splitKey(ref);
     String path = keyed[0];
     String hashKey = keyed[1];
-    if (hashKey != null && hashKey.isEmpty()) {
-      throw invalid(ref, "has an empty JSON key after '#'");
-    }
     String[] fields = path.split(":", -1);
     String secretId;
     String region = null;
@@ -160,12 +154,11 @@ public final class SecretsManagerReference {
   }
 
   private static InvalidReferenceException invalid(SecretRef ref, String problem) {
-    return new InvalidReferenceException("Secrets Manager reference '" + abbreviate(ref.toString())
-        + "' " + problem + "; " + GRAMMAR);
+    return SYNTAX.invalid(ref, problem);
   }
 
-  static String abbreviate(String s) {
-    return s.length() <= 120 ? s : s.substring(0, 117) + "...";
+  private static String abbreviate(String s) {
+    return ReferenceSyntax.abbreviate(s);
   }
 
   /** The {@code SecretId} sent to AWS: the name, or the (full or partial) ARN. */

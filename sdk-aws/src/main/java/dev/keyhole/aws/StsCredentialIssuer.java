@@ -12,7 +12,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
-import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.sts.StsClient;
 import software.amazon.awssdk.services.sts.model.AssumeRoleResponse;
 import software.amazon.awssdk.services.sts.model.Credentials;
@@ -103,7 +102,7 @@ public final class StsCredentialIssuer implements CredentialIssuer {
     this.id = b.id;
     this.clock = b.clock;
     this.hook = b.hook;
-    this.clients = RegionalClients.of("STS", b.client, b.options, StsClient::builder);
+    this.clients = RegionalClients.of(AwsErrors.Service.STS, b.client, b.options, StsClient::builder);
   }
 
   /** An issuer with {@link AwsClientOptions#defaults()}. */
@@ -139,12 +138,7 @@ public final class StsCredentialIssuer implements CredentialIssuer {
         spec.forTask(request.taskId(), request.agentId(), request.lifetime(), false);
     String subject = "credentials for grant '" + request.grantName() + "' of task '"
         + request.taskId() + "' (role " + spec.roleArn + ")";
-    AssumeRoleResponse resp;
-    try {
-      resp = clients.defaultClient().assumeRole(call.request());
-    } catch (SdkException e) {
-      throw AwsErrors.map(e, AwsErrors.Service.STS, subject);
-    }
+    AssumeRoleResponse resp = clients.call(null, subject, c -> c.assumeRole(call.request()));
     Credentials c = resp.credentials();
     if (c == null || c.accessKeyId() == null || c.secretAccessKey() == null
         || c.sessionToken() == null || c.accessKeyId().isEmpty()

@@ -9,11 +9,13 @@ import dev.keyhole.Grant;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolExecution;
+import dev.keyhole.ToolGuard;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Consumer;
 import org.jspecify.annotations.Nullable;
 
 /** Strict reading of a tool's JSON arguments, with messages a model can act on. */
@@ -122,11 +124,25 @@ final class Args {
   }
 
   /**
+   * {@link AgentTool#call} for the built-in tools: refuses to run nested ({@link #notNested}),
+   * validates the arguments with {@code validate} before anything resolves, then runs {@code
+   * tool.run} in a guard set up by {@code tool.configure}, without substitution (the tool reads the
+   * resolved values itself).
+   */
+  static String guardedCall(AgentTool tool, TaskScope task, String argumentsJson,
+      Consumer<String> validate) {
+    notNested(tool.name());
+    validate.accept(argumentsJson);
+    return tool.configure(ToolGuard.builder(task)).substitute(false).build()
+        .call(tool.name(), argumentsJson, tool::run);
+  }
+
+  /**
    * Refuses to run {@code tool}'s guarded {@code call} inside another guarded call: an outer guard
    * would already have put values into the arguments, bypassing this tool's destination or command
    * checks. Fails closed, before anything runs.
    */
-  static void notNested(String tool) {
+  private static void notNested(String tool) {
     if (ToolExecution.current().isPresent()) {
       throw new ConfigurationException("Tool '" + tool + "' is already guarded by Keyhole but was"
           + " called inside another guarded tool call ('" + ToolExecution.current().get().toolName()

@@ -190,10 +190,7 @@ public final class HttpTool implements AgentTool {
 
   @Override
   public String call(TaskScope task, String argumentsJson) {
-    Args.notNested(name);
-    parse(argumentsJson); // fail fast, before the guard resolves anything
-    return configure(ToolGuard.builder(task)).substitute(false).build()
-        .call(name, argumentsJson, this::run);
+    return Args.guardedCall(this, task, argumentsJson, this::parse);
   }
 
   /** A validated request, still holding handles. */

@@ -182,10 +182,7 @@ public final class ProcessTool implements AgentTool {
 
   @Override
   public String call(TaskScope task, String argumentsJson) {
-    Args.notNested(name);
-    parse(argumentsJson); // fail fast, before the guard resolves anything
-    return configure(ToolGuard.builder(task)).substitute(false).build()
-        .call(name, argumentsJson, this::run);
+    return Args.guardedCall(this, task, argumentsJson, this::parse);
   }
 
   /**
