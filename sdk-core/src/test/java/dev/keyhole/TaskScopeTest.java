@@ -28,7 +28,7 @@ class TaskScopeTest {
   private final String db = TestSupport.randomSecret();
   private final List<ApprovalRequest> approvals = new CopyOnWriteArrayList<>();
   private volatile ApprovalDecision approvalAnswer = ApprovalDecision.approve();
-  private final RecordingIssuer issuer = new RecordingIssuer();
+  private final RecordingIssuer issuer = new RecordingIssuer(clock);
   private Keyhole keyhole;
 
   @BeforeEach
@@ -274,6 +274,36 @@ class TaskScopeTest {
   }
 
   @Test
+  void issuerLease_isRenewedBeforeItExpires_andTheOldOneIsRetired() {
+    issuer.maxLease = Duration.ofMinutes(4); // the issuer cannot mint credentials as long as the task
+    try (TaskScope task = open("aws")) {
+      Use use = Use.byTool("run_process").withCommand("aws");
+      SecretValue first = task.resolve(SecretHandle.of("aws_secret_access_key"), use);
+      String firstValue = first.revealString();
+      CredentialLease firstLease = issuer.lastLease;
+      clock.advance(Duration.ofMinutes(2));
+      assertThat(task.resolve(SecretHandle.of("aws_secret_access_key"), use).revealString()).isEqualTo(firstValue);
+      assertThat(issuer.issued.get()).isEqualTo(1);
+      clock.advance(Duration.ofSeconds(61)); // less than a minute of the lease left
+      SecretValue second = task.resolve(SecretHandle.of("aws_secret_access_key"), use);
+      assertThat(issuer.issued.get()).isEqualTo(2);
+      assertThat(second.revealString()).isNotEqualTo(firstValue).isEqualTo(issuer.lastSecretPart);
+      assertThat(issuer.revoked.get()).isEqualTo(1);
+      assertThat(firstLease.values().values()).allSatisfy(v -> assertThat(v.isDestroyed()).isTrue());
+      assertThat(audit.events(AuditEventType.CREDENTIAL_REVOKED)).singleElement()
+          .satisfies(e -> assertThat(e.reason()).isEqualTo("renewed"));
+      // the retired value is still redacted during the grace period
+      assertThat(keyhole.redactor().redact("old " + firstValue)).doesNotContain(firstValue);
+      // the other parts come from the new lease too
+      assertThat(task.resolve(SecretHandle.of("aws_session_token"), use).revealString())
+          .isEqualTo(issuer.lastLease.values().get("session_token").revealString());
+      first.destroy();
+      second.destroy();
+    }
+    assertThat(issuer.revoked.get()).isEqualTo(2);
+  }
+
+  @Test
   void openTask_withUnknownGrant_orUnservedScheme_fails() {
     assertThatThrownBy(() -> open("nope")).isInstanceOf(PolicyViolationException.class)
         .hasMessageContaining("does not define");
@@ -298,6 +328,13 @@ class TaskScopeTest {
   }
 
   static final class RecordingIssuer implements CredentialIssuer {
+    private final java.time.Clock clock;
+    volatile Duration maxLease = Duration.ofHours(1);
+
+    RecordingIssuer(java.time.Clock clock) {
+      this.clock = clock;
+    }
+
     final AtomicInteger issued = new AtomicInteger();
     final AtomicInteger revoked = new AtomicInteger();
     volatile IssueRequest lastRequest;
@@ -323,8 +360,9 @@ class TaskScopeTest {
       v.put("access_key_id", SecretValue.ofString("KEYID" + TestSupport.randomSecret()));
       v.put("secret_access_key", SecretValue.ofString(lastSecretPart));
       v.put("session_token", SecretValue.ofString(TestSupport.randomSecret()));
-      lastLease = CredentialLease.of("lease-" + request.taskId(), v,
-          java.time.Instant.parse("2030-01-01T01:00:00Z"), Map.of("role", "agent"));
+      Duration life = request.lifetime().compareTo(maxLease) < 0 ? request.lifetime() : maxLease;
+      lastLease = CredentialLease.of("lease-" + request.taskId() + "-" + issued.get(), v,
+          clock.instant().plus(life), Map.of("role", "agent"));
       return lastLease;
     }
 

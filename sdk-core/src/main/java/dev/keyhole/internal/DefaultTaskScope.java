@@ -42,6 +42,9 @@ import org.jspecify.annotations.Nullable;
 public final class DefaultTaskScope implements TaskScope {
   private enum State { OPEN, CLOSED, EXPIRED }
 
+  /** A lease with less than this left is renewed on its next use. */
+  static final Duration RENEW_BEFORE = Duration.ofSeconds(60);
+
   /** Where a handle's value comes from. */
   private record Binding(Grant grant, @Nullable String issuerPart) {}
 
@@ -57,6 +60,7 @@ public final class DefaultTaskScope implements TaskScope {
   private final Map<SecretHandle, SecretValue> values = new ConcurrentHashMap<>();
   private final Map<SecretHandle, String> fingerprints = new ConcurrentHashMap<>();
   private final Map<String, CredentialLease> leases = new HashMap<>();
+  private final Map<String, List<RedactionEngine.Registration>> leaseRegistrations = new HashMap<>();
   private final List<RedactionEngine.Registration> registrations = new ArrayList<>();
   private volatile State state = State.OPEN;
   private final ToolGuard defaultGuard;
@@ -377,16 +381,16 @@ public final class DefaultTaskScope implements TaskScope {
   }
 
   private SecretValue valueOf(SecretHandle h) {
+    Binding b = bindings.get(h);
+    if (b.issuerPart != null) {
+      return leaseValue(h, b); // checks the lease's expiry on every use
+    }
     SecretValue v = values.get(h);
     if (v != null) {
       return v;
     }
-    Binding b = bindings.get(h);
-    if (b.grant.ref().isPresent()) {
-      ResolvedSecret r = broker.fetch(b.grant.ref().get(), this, h.name());
-      return keep(h, r.value());
-    }
-    return leaseValue(h, b);
+    ResolvedSecret r = broker.fetch(b.grant.ref().orElseThrow(), this, h.name());
+    return keep(h, r.value());
   }
 
   private SecretValue keep(SecretHandle h, SecretValue fetched) {
@@ -412,42 +416,23 @@ public final class DefaultTaskScope implements TaskScope {
     }
   }
 
+  /**
+   * The current lease's value for an issuer handle. A lease is issued on first use and renewed when
+   * less than {@link #RENEW_BEFORE} of it is left (a task may outlive the longest credential the
+   * issuer can mint, e.g. an STS role's maximum session): the old lease is revoked (or left to
+   * expire) and wiped, and its values stay redacted for the engine's grace period.
+   */
   private SecretValue leaseValue(SecretHandle h, Binding b) {
     Grant g = b.grant;
     CredentialLease lease;
     synchronized (leases) {
       lease = leases.get(g.name());
+      if (lease != null && !broker.clock().instant().plus(RENEW_BEFORE).isBefore(lease.expiresAt())) {
+        retireLease(g, lease, "renewed");
+        lease = null;
+      }
       if (lease == null) {
-        CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
-        Duration life = Duration.between(broker.clock().instant(), expiresAt);
-        if (g.ttl().isPresent()) {
-          Duration grantLeft = Duration.between(broker.clock().instant(), openedAt.plus(g.ttl().get()));
-          life = grantLeft.compareTo(life) < 0 ? grantLeft : life;
-        }
-        IssueRequest req = new IssueRequest(taskId, agentId, g.name(), life, g.issuerParameters());
-        long t0 = System.nanoTime();
-        Audit a = broker.audit();
-        try {
-          lease = broker.caller(issuer.id()).call("grant '" + g.name() + "'", () -> issuer.issue(req));
-        } catch (KeyholeException e) {
-          a.record(a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
-              .handle(g.name()).provider(issuer.id()).outcome(Broker.outcomeOf(e))
-              .reason(e.getClass().getSimpleName()).latency(Duration.ofNanos(System.nanoTime() - t0)));
-          throw e;
-        }
-        synchronized (this) {
-          if (state != State.OPEN) {
-            safeRevoke(issuer, lease);
-            throw new TaskClosedException("Task '" + taskId + "' closed while issuing " + h, false);
-          }
-          leases.put(g.name(), lease);
-        }
-        var ev = a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
-            .handle(g.name()).provider(issuer.id()).outcome("ok")
-            .latency(Duration.ofNanos(System.nanoTime() - t0))
-            .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString());
-        lease.attributes().forEach(ev::attribute);
-        a.record(ev);
+        lease = issueLease(g, h);
       }
     }
     SecretValue v = lease.values().get(b.issuerPart);
@@ -455,13 +440,88 @@ public final class DefaultTaskScope implements TaskScope {
       throw new KeyholeException("Credential issuer '" + g.issuer().orElse("?") + "' returned no '"
           + b.issuerPart + "' part for grant '" + g.name() + "'");
     }
-    synchronized (this) {
-      if (!values.containsKey(h)) {
-        values.put(h, v);
-        registrations.add(broker.redactionEngine().register(v, h));
-      }
-    }
     return v;
+  }
+
+  private CredentialLease issueLease(Grant g, SecretHandle h) {
+    CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
+    Instant now = broker.clock().instant();
+    Duration life = Duration.between(now, expiresAt);
+    if (g.ttl().isPresent()) {
+      Duration grantLeft = Duration.between(now, openedAt.plus(g.ttl().get()));
+      life = grantLeft.compareTo(life) < 0 ? grantLeft : life;
+    }
+    IssueRequest req = new IssueRequest(taskId, agentId, g.name(), life, g.issuerParameters());
+    long t0 = System.nanoTime();
+    Audit a = broker.audit();
+    CredentialLease lease;
+    try {
+      lease = broker.caller(issuer.id()).call("grant '" + g.name() + "'", () -> issuer.issue(req));
+    } catch (KeyholeException e) {
+      a.record(a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
+          .handle(g.name()).provider(issuer.id()).outcome(Broker.outcomeOf(e))
+          .reason(e.getClass().getSimpleName()).latency(Duration.ofNanos(System.nanoTime() - t0)));
+      throw e;
+    }
+    List<RedactionEngine.Registration> regs = new ArrayList<>();
+    synchronized (this) {
+      if (state != State.OPEN) {
+        safeRevoke(issuer, lease);
+        throw new TaskClosedException("Task '" + taskId + "' closed while issuing " + h, false);
+      }
+      try {
+        for (Map.Entry<SecretHandle, Binding> e : bindings.entrySet()) {
+          Binding bb = e.getValue();
+          if (bb.grant == g && bb.issuerPart != null) {
+            SecretValue part = lease.values().get(bb.issuerPart);
+            if (part != null) {
+              values.put(e.getKey(), part);
+              fingerprints.remove(e.getKey());
+              regs.add(broker.redactionEngine().register(part, e.getKey()));
+            }
+          }
+        }
+      } catch (KeyholeException e) {
+        regs.forEach(RedactionEngine.Registration::unregister);
+        safeRevoke(issuer, lease);
+        throw e;
+      }
+      registrations.addAll(regs);
+      leaseRegistrations.put(g.name(), regs);
+      leases.put(g.name(), lease);
+    }
+    var ev = a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
+        .handle(g.name()).provider(issuer.id()).outcome("ok")
+        .latency(Duration.ofNanos(System.nanoTime() - t0))
+        .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString());
+    lease.attributes().forEach(ev::attribute);
+    a.record(ev);
+    return lease;
+  }
+
+  /** Ends one lease of a still-open task (renewal). Called with {@code leases} locked. */
+  private void retireLease(Grant g, CredentialLease lease, String why) {
+    List<RedactionEngine.Registration> regs;
+    synchronized (this) {
+      leases.remove(g.name());
+      regs = leaseRegistrations.remove(g.name());
+      bindings.forEach((handle, bb) -> {
+        if (bb.grant == g) {
+          values.remove(handle);
+          fingerprints.remove(handle);
+        }
+      });
+    }
+    CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
+    boolean revoked = issuer != null && safeRevoke(issuer, lease);
+    if (regs != null) {
+      regs.forEach(RedactionEngine.Registration::unregister);
+    }
+    Audit a = broker.audit();
+    a.record(a.event(AuditEventType.CREDENTIAL_REVOKED).taskId(taskId).agentId(agentId)
+        .handle(g.name()).provider(issuer == null ? null : issuer.id())
+        .outcome(revoked && issuer.revocable() ? "revoked" : "left_to_expire").reason(why)
+        .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString()));
   }
 
   private PolicyViolationException unknown(SecretHandle h) {
@@ -528,6 +588,7 @@ public final class DefaultTaskScope implements TaskScope {
     synchronized (leases) {
       toRevoke = new LinkedHashMap<>(leases);
       leases.clear();
+      leaseRegistrations.clear();
     }
     Audit a = broker.audit();
     if (to == State.EXPIRED) {
