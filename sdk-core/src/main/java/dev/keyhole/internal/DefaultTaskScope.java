@@ -472,7 +472,7 @@ public final class DefaultTaskScope implements TaskScope {
       try {
         for (Map.Entry<SecretHandle, Binding> e : bindings.entrySet()) {
           Binding bb = e.getValue();
-          if (bb.grant == g && bb.issuerPart != null) {
+          if (bb.grant.name().equals(g.name()) && bb.issuerPart != null) {
             SecretValue part = lease.values().get(bb.issuerPart);
             if (part != null) {
               values.put(e.getKey(), part);
@@ -499,14 +499,14 @@ public final class DefaultTaskScope implements TaskScope {
     return lease;
   }
 
-  /** Ends one lease of a still-open task (renewal). Called with {@code leases} locked. */
+  /** Ends one lease of a still-open task (renewal). The caller holds the lease map's monitor. */
   private void retireLease(Grant g, CredentialLease lease, String why) {
     List<RedactionEngine.Registration> regs;
     synchronized (this) {
       leases.remove(g.name());
       regs = leaseRegistrations.remove(g.name());
       bindings.forEach((handle, bb) -> {
-        if (bb.grant == g) {
+        if (bb.grant.name().equals(g.name())) {
           values.remove(handle);
           fingerprints.remove(handle);
         }
