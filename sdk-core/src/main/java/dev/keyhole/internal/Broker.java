@@ -338,6 +338,10 @@ public final class Broker {
     }
     cache.clear();
     providerExecutor.shutdownNow();
+    awaitQuietly(providerExecutor);
+    if (sweeper != null) {
+      awaitQuietly(sweeper);
+    }
     for (SecretProvider p : providerList) {
       try {
         p.close();
@@ -351,6 +355,18 @@ public final class Broker {
       } catch (RuntimeException e) {
         // closing is best effort
       }
+    }
+  }
+
+  /** Waits briefly for interrupted Keyhole threads to end, so that none outlives close(). */
+  private static void awaitQuietly(ExecutorService executor) {
+    try {
+      if (!executor.awaitTermination(5, TimeUnit.SECONDS)) {
+        // A provider ignoring interruption keeps its (daemon) thread; nothing more we can do.
+        return;
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
