@@ -91,9 +91,16 @@ class KeyholeLifecycleTest {
   }
 
   @Test
-  void discoverProviders_isOptIn_andFindsNothingByDefault() {
-    try (Keyhole k = Keyhole.builder().discoverProviders().expirySweep(false).build()) {
-      assertThat(k.toString()).contains("providers=");
+  void discoverProviders_isOptIn() {
+    Grant g = Grant.builder("d").ref("discovered:x").tools("*").build();
+    try (Keyhole plain = Keyhole.builder().expirySweep(false).build()) {
+      assertThatThrownBy(() -> plain.openTask(TaskOptions.builder().grant(g).build()))
+          .isInstanceOf(ConfigurationException.class).hasMessageContaining("'discovered'");
+    }
+    try (Keyhole k = Keyhole.builder().discoverProviders().expirySweep(false).build();
+        TaskScope t = k.openTask(TaskOptions.builder().grant(g).build())) {
+      assertThat(t.resolve(SecretHandle.of("d"), Use.byTool("x")).revealString())
+          .isEqualTo(DiscoverableTestProvider.VALUE);
     }
   }
 }
