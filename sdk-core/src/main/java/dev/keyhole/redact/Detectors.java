@@ -177,6 +177,12 @@ public final class Detectors {
     private static final Pattern UUID = Pattern.compile(
         "[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}");
     private static final Pattern HEX40 = Pattern.compile("[0-9a-fA-F]{40}");
+    // Source code: `token = Fakes.githubClassic(...)`, `secret = Kind.SECRET_VALUE` — a qualified
+    // name is not a value.
+    private static final Pattern CODE_PATH =
+        Pattern.compile("[A-Za-z_$][A-Za-z0-9_$]*(?:\\.[A-Za-z_$][A-Za-z0-9_$]*)+");
+    // ARNs name a secret (`arn:aws:secretsmanager:eu-west-1:111122223333:secret:db`), they are not one.
+    private static final Pattern ARN_TAIL = Pattern.compile(".*:\\d{12}:.*");
 
     @Override
     public String id() {
@@ -189,7 +195,8 @@ public final class Detectors {
       List<Detection> out = null;
       int lastEnd = 0;
       for (int hit : Keywords.positions(s, KEYWORDS, true)) {
-        if (hit < lastEnd || precededBy(s, hit, "X-Amz-") || precededBy(s, hit, "X-Amz-Security-")) {
+        if (hit < lastEnd || precededBy(s, hit, "X-Amz-") || precededBy(s, hit, "X-Amz-Security-")
+            || insideArn(s, hit)) {
           continue;
         }
         int kwEnd = hit;
@@ -216,9 +223,26 @@ public final class Detectors {
       return out == null ? List.of() : List.copyOf(out);
     }
 
+    /** Whether the keyword is part of an ARN ({@code arn:aws:secretsmanager:...:secret:name}). */
+    private static boolean insideArn(String s, int hit) {
+      int from = Math.max(0, hit - 200);
+      for (int i = hit - 1; i >= from; i--) {
+        char c = s.charAt(i);
+        if (Character.isWhitespace(c) || c == '"' || c == '\'' || c == '(' || c == ',' || c == '{') {
+          break;
+        }
+        if (c == ':' && i >= 3 && s.regionMatches(true, i - 3, "arn", 0, 3)) {
+          return true;
+        }
+      }
+      return false;
+    }
+
     static boolean looksLikeSecret(String v) {
-      if (v.contains("://") || v.startsWith("$") || v.startsWith("%") || v.startsWith("<")
-          || UUID.matcher(v).matches() || HEX40.matcher(v).matches()) {
+      if (v.contains("://") || v.startsWith("//") || v.startsWith("$") || v.startsWith("%") || v.startsWith("<")
+          || UUID.matcher(v).matches() || HEX40.matcher(v).matches()
+          || ARN_TAIL.matcher(v).matches()
+          || (CODE_PATH.matcher(v).matches() && v.chars().noneMatch(Character::isDigit))) {
         return false;
       }
       String lower = v.toLowerCase(java.util.Locale.ROOT);
