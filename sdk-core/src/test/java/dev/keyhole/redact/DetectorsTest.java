@@ -64,14 +64,16 @@ class DetectorsTest {
         + " bert-base-uncased-whole-word. sk-learn is a library. " + "AKIA" + "IOSFODNN7" + "EXAMPLE is the"
         + " documented example id. password: changeme-changeme-123";
     String sha = "sha256=" + Fakes.hex(64) + " etag=\"" + Fakes.hex(32) + "\"";
-    String code = "String token = text.subSequence(s, e).toString();\n"
-        + "kind = raw == SecretValue.class ? Kind.SECRET_VALUE : Kind.SECRET_STRING;\n"
-        + "public static final String GENERIC_TOKEN = SecretHandle.PREFIX + \"x\";\n"
-        + "boolean secretHeader = SecretHandle.containsToken(h.getValue());";
-    String arn = "ref: aws-sm:arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf\n"
-        + "{\"ARN\":\"arn:aws:secretsmanager:us-east-1:111122223333:secret:faults/db-AbCdEf\"}\n"
-        + "aws-sm:arn:aws:secretsmanager:…:secret:NAME-AbCdEf:json-key:stage:version\n"
-        + "DATABASE_URL=postgres://app:secret://db_password@db:5432/app";
+    String code = """
+        String token = text.subSequence(s, e).toString();
+        kind = raw == SecretValue.class ? Kind.SECRET_VALUE : Kind.SECRET_STRING;
+        public static final String GENERIC_TOKEN = SecretHandle.PREFIX + "x";
+        boolean secretHeader = SecretHandle.containsToken(h.getValue());""";
+    String arn = """
+        ref: aws-sm:arn:aws:secretsmanager:eu-west-1:111122223333:secret:prod/db-AbCdEf
+        {"ARN":"arn:aws:secretsmanager:us-east-1:111122223333:secret:faults/db-AbCdEf"}
+        aws-sm:arn:aws:secretsmanager:…:secret:NAME-AbCdEf:json-key:stage:version
+        DATABASE_URL=postgres://app:secret://db_password@db:5432/app""";
     for (String text : List.of(presigned, git, uuids, prose, sha, code, arn)) {
       assertThat(detect(text)).as(text).isEmpty();
     }
