@@ -38,6 +38,8 @@ public final class SecretValue implements Destroyable, AutoCloseable {
   private byte @Nullable [] bytes;
   private final boolean binary;
   private final @Nullable AccessObserver observer;
+  // A view holds no plaintext of its own: it reads through to `source`, and dies with it.
+  private final @Nullable SecretValue source;
   private volatile boolean destroyed;
 
   private SecretValue(
@@ -45,6 +47,13 @@ public final class SecretValue implements Destroyable, AutoCloseable {
     this.chars = chars;
     this.bytes = bytes;
     this.binary = bytes != null;
+    this.observer = observer;
+    this.source = null;
+  }
+
+  private SecretValue(SecretValue source, @Nullable AccessObserver observer) {
+    this.source = source.source != null ? source.source : source;
+    this.binary = source.binary;
     this.observer = observer;
   }
 
@@ -102,12 +111,28 @@ public final class SecretValue implements Destroyable, AutoCloseable {
     return source.copy(observer);
   }
 
+  /**
+   * A view of {@code source} whose {@code reveal*} calls notify {@code observer}. The view holds no
+   * plaintext of its own: destroying it ends access through it only, and it stops working as soon as
+   * {@code source} is destroyed. Keyhole hands tools views of a task's values, so that no copy
+   * outlives the task.
+   */
+  public static SecretValue observedView(SecretValue source, @Nullable AccessObserver observer) {
+    source.checkLive();
+    return new SecretValue(source, observer);
+  }
+
   /** An independent copy (destroying one does not destroy the other). */
   public SecretValue copy() {
     return copy(observer);
   }
 
   private SecretValue copy(@Nullable AccessObserver obs) {
+    SecretValue src = source;
+    if (src != null) {
+      checkLive();
+      return src.copy(obs);
+    }
     synchronized (this) {
       checkLive();
       return binary
@@ -124,6 +149,11 @@ public final class SecretValue implements Destroyable, AutoCloseable {
   /** Returns a copy of the plaintext characters (UTF-8 decoded for binary values). Wipe it after use. */
   public char[] revealChars() {
     notifyObserver("chars");
+    SecretValue src = source;
+    if (src != null) {
+      checkLive();
+      return src.revealChars();
+    }
     synchronized (this) {
       checkLive();
       if (!binary) {
@@ -139,6 +169,11 @@ public final class SecretValue implements Destroyable, AutoCloseable {
    */
   public String revealString() {
     notifyObserver("string");
+    SecretValue src = source;
+    if (src != null) {
+      checkLive();
+      return src.revealString();
+    }
     synchronized (this) {
       checkLive();
       return binary
@@ -168,6 +203,11 @@ public final class SecretValue implements Destroyable, AutoCloseable {
 
   @SuppressWarnings("ByteBufferBackingArray") // encode() gives a heap buffer at offset 0; we wipe all of it
   private byte[] utf8Copy() {
+    SecretValue src = source;
+    if (src != null) {
+      checkLive();
+      return src.utf8Copy();
+    }
     synchronized (this) {
       checkLive();
       if (binary) {
@@ -185,13 +225,14 @@ public final class SecretValue implements Destroyable, AutoCloseable {
 
   private void notifyObserver(String how) {
     AccessObserver obs = observer;
-    if (obs != null && !destroyed) {
+    if (obs != null && !isDestroyed()) {
       obs.revealed(how);
     }
   }
 
   private void checkLive() {
-    if (destroyed) {
+    SecretValue src = source;
+    if (destroyed || (src != null && src.destroyed)) {
       throw new IllegalStateException(
           "This SecretValue was destroyed (its task closed or the tool call ended); resolve the"
               + " handle again inside an open task");
@@ -222,13 +263,14 @@ public final class SecretValue implements Destroyable, AutoCloseable {
 
   @Override
   public boolean isDestroyed() {
-    return destroyed;
+    SecretValue src = source;
+    return destroyed || (src != null && src.destroyed);
   }
 
   /** Prints no content and no length. */
   @Override
   public String toString() {
-    return destroyed ? "SecretValue[destroyed]" : "SecretValue[***]";
+    return isDestroyed() ? "SecretValue[destroyed]" : "SecretValue[***]";
   }
 
   // Identity equality on purpose: equals/hashCode must not depend on (or leak through) the content.

@@ -18,8 +18,9 @@ import java.util.function.Consumer;
  * backing service cannot revoke), destroys the task's cached values and writes the closing audit
  * event. {@link #close()} is idempotent and safe to call from any thread.
  *
- * <p>Security: a scope holds values only in its own cache; {@link #resolve} returns a fresh copy the
- * caller must destroy (the {@link ToolGuard} does this for you).
+ * <p>Security: a scope holds values only in its own cache; {@link #resolve} returns a view the
+ * caller destroys after use (the {@link ToolGuard} does this for you) and that dies with the task,
+ * so no value handed to a tool outlives the task.
  */
 public interface TaskScope extends AutoCloseable {
   String taskId();
@@ -49,8 +50,9 @@ public interface TaskScope extends AutoCloseable {
   Set<SecretHandle> handlesFor(String toolName);
 
   /**
-   * Checks policy for {@code use} and returns a fresh copy of the handle's value, owned by the
-   * caller (destroy it after use). Counts as one use of the grant.
+   * Checks policy for {@code use} and returns the handle's value for the caller: a view of the
+   * task's own copy that the caller destroys after use, and that stops working when the task ends
+   * (nothing handed out outlives the task). Counts as one use of the grant.
    *
    * @throws PolicyViolationException when policy denies the use
    * @throws TaskClosedException when the task is closed or expired

@@ -112,6 +112,28 @@ class SecretValueTest {
   }
 
   @Test
+  void view_readsThroughToItsSource_andDiesWithIt() {
+    List<String> seen = new ArrayList<>();
+    SecretValue master = SecretValue.ofString(secret);
+    SecretValue view = SecretValue.observedView(master, seen::add);
+    SecretValue other = SecretValue.observedView(master, null);
+    assertThat(view.revealString()).isEqualTo(secret);
+    assertThat(view.contentEquals(master)).isTrue();
+    assertThat(seen).containsExactly("string");
+    view.destroy(); // ends access through this view only
+    assertThatThrownBy(view::revealChars).isInstanceOf(IllegalStateException.class);
+    assertThat(other.revealString()).isEqualTo(secret);
+    SecretValue independent = other.copy();
+    master.destroy(); // the task ends: every view dies, copies made on purpose do not
+    assertThat(other.isDestroyed()).isTrue();
+    assertThatThrownBy(other::revealBytes).isInstanceOf(IllegalStateException.class)
+        .hasMessageNotContaining(secret);
+    assertThat(other.toString()).isEqualTo("SecretValue[destroyed]");
+    assertThat(independent.revealString()).isEqualTo(secret);
+    assertThat(seen).hasSize(1);
+  }
+
+  @Test
   void closeable_inTryWithResources() {
     SecretValue outer;
     try (SecretValue v = SecretValue.ofString(secret)) {

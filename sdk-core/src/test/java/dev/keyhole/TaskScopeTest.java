@@ -155,8 +155,10 @@ class TaskScopeTest {
         .hasMessageContaining("expired");
     assertThat(audit.events(AuditEventType.TASK_EXPIRED)).hasSize(1);
     assertThat(keyhole.openTasks()).doesNotContain(task);
-    // the caller's copy is the caller's to destroy; the task's own copy is gone
-    assertThat(before.revealString()).isEqualTo(github);
+    // what was handed out dies with the task: nothing outlives the scope
+    assertThat(before.isDestroyed()).isTrue();
+    assertThatThrownBy(before::revealString).isInstanceOf(IllegalStateException.class)
+        .hasMessageNotContaining(github);
   }
 
   @Test
@@ -254,8 +256,8 @@ class TaskScopeTest {
     assertThat(issuer.revoked.get()).isEqualTo(1);
     assertThat(issuer.lastLease.values().values()).allSatisfy(v -> assertThat(v.isDestroyed()).isTrue());
     assertThat(audit.events(AuditEventType.CREDENTIAL_REVOKED)).hasSize(1);
-    assertThat(copy.isDestroyed()).isFalse(); // caller-owned copy
-    copy.destroy();
+    assertThat(copy.isDestroyed()).isTrue(); // handed-out values die with the task
+    assertThat(aws.isDestroyed()).isTrue();
   }
 
   @Test

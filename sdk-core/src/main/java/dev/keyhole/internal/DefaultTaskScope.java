@@ -207,14 +207,14 @@ public final class DefaultTaskScope implements TaskScope {
     SecretValue copy;
     if (a.enabled()) {
       String fp = fingerprintOf(h, master);
-      copy = SecretValue.observedCopy(master, how -> a.record(a.event(AuditEventType.VALUE_REVEALED)
+      copy = SecretValue.observedView(master, how -> a.record(a.event(AuditEventType.VALUE_REVEALED)
           .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName()).fingerprint(fp)
           .attribute("as", how)));
       a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
           .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
           .fingerprint(fp));
     } else {
-      copy = master.copy();
+      copy = SecretValue.observedView(master, null);
     }
     return copy;
   }
