@@ -186,7 +186,12 @@ public final class DefaultTaskScope implements TaskScope {
     ensureOpen(use);
     check(handle, use);
     approve(handle, use);
-    Grant g = bindings.get(handle).grant;
+    countUse(handle, bindings.get(handle).grant, use);
+    return handOut(handle, use);
+  }
+
+  /** Counts one use of {@code g}; over its {@code maxUses}, takes the use back and denies. */
+  private void countUse(SecretHandle h, Grant g, Use use) {
     AtomicInteger counter = uses.get(g.name());
     if (counter == null) {
       counter = uses.computeIfAbsent(g.name(), k -> new AtomicInteger());
@@ -194,11 +199,10 @@ public final class DefaultTaskScope implements TaskScope {
     int n = counter.incrementAndGet();
     if (g.maxUses().isPresent() && n > g.maxUses().getAsInt()) {
       counter.decrementAndGet();
-      throw deny(handle, use, Reason.MAX_USES_EXCEEDED, "Handle " + handle + " has been used "
+      throw deny(h, use, Reason.MAX_USES_EXCEEDED, "Handle " + h + " has been used "
           + g.maxUses().getAsInt() + " time(s), the maximum its grant allows in task '"
           + taskId + "'; raise 'maxUses' in the policy or open a new task");
     }
-    return handOut(handle, use);
   }
 
   private SecretValue handOut(SecretHandle h, Use use) {
@@ -247,13 +251,8 @@ public final class DefaultTaskScope implements TaskScope {
         if (counted.contains(g.name())) {
           continue;
         }
-        int n = uses.computeIfAbsent(g.name(), k -> new AtomicInteger()).incrementAndGet();
+        countUse(h, g, use);
         counted.add(g.name());
-        if (g.maxUses().isPresent() && n > g.maxUses().getAsInt()) {
-          throw deny(h, use, Reason.MAX_USES_EXCEEDED, "Handle " + h + " has been used "
-              + g.maxUses().getAsInt() + " time(s), the maximum its grant allows in task '"
-              + taskId + "'; raise 'maxUses' in the policy or open a new task");
-        }
       }
     } catch (PolicyViolationException e) {
       for (String name : counted) {
