@@ -1,7 +1,6 @@
 package dev.keyhole.internal;
 
 import dev.keyhole.ApprovalDecision;
-import dev.keyhole.ApprovalRequest;
 import dev.keyhole.Grant;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
@@ -55,7 +54,7 @@ public final class DefaultTaskScope implements TaskScope {
   private final Instant expiresAt;
   private final Map<SecretHandle, Binding> bindings = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> uses = new ConcurrentHashMap<>();
-  private final Map<String, ApprovalDecision> approvals = new ConcurrentHashMap<>();
+  private final Approvals approvals;
   // Read lock-free on the hot path; written only under this scope's monitor.
   private final Map<SecretHandle, SecretValue> values = new ConcurrentHashMap<>();
   private final Map<SecretHandle, String> fingerprints = new ConcurrentHashMap<>();
@@ -72,6 +71,7 @@ public final class DefaultTaskScope implements TaskScope {
     this.agentId = options.agentId().orElse(null);
     this.openedAt = openedAt;
     this.expiresAt = openedAt.plus(ttl);
+    this.approvals = new Approvals(broker, taskId, agentId);
     for (Grant g : grants.values()) {
       List<String> parts = g.issuer().map(broker::issuerParts).orElse(List.of());
       List<SecretHandle> hs = g.handlesFor(parts);
@@ -215,7 +215,7 @@ public final class DefaultTaskScope implements TaskScope {
           .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName()).fingerprint(fp)
           .attribute("as", how)));
       a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
-          .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
+          .handle(h.name()).tool(use.toolName()).destination(dest(use)).outcome("ok")
           .fingerprint(fp));
     } else {
       copy = SecretValue.observedView(master, null);
@@ -305,40 +305,9 @@ public final class DefaultTaskScope implements TaskScope {
     if (b == null) {
       throw denyUnknown(h, use);
     }
-    Grant g = b.grant;
-    if (!g.allowsTool(use.toolName())) {
-      throw deny(h, use, Reason.TOOL_NOT_ALLOWED, "Tool '" + use.toolName() + "' may not use handle "
-          + h + " in task '" + taskId + "'; its grant allows tools " + g.tools()
-          + ". Add the tool to the grant's 'tools' in the policy if this use is intended.");
-    }
-    if (use.destination() != null) {
-      if (g.destinations().isEmpty()) {
-        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to any"
-            + " destination (host '" + use.destination() + "'): its grant lists no destinations."
-            + " Add the host to the grant's 'destinations' in the policy if this use is intended.");
-      }
-      if (!g.allowsDestination(use.destination())) {
-        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to host '"
-            + use.destination() + "'; its grant allows " + g.destinations()
-            + ". Add the host to the grant's 'destinations' in the policy if this use is intended.");
-      }
-      if (use.plainHttp() && !(g.allowHttpLocalhost() && isLoopback(use.destination()))) {
-        throw deny(h, use, Reason.INSECURE_TRANSPORT, "Handle " + h + " may not be sent over plain"
-            + " http to '" + use.destination() + "'; use https (plain http is allowed only to"
-            + " localhost, and only when the grant sets 'allowHttpLocalhost: true')");
-      }
-    }
-    if (use.command() != null) {
-      String exe = baseName(use.command());
-      if (!g.commands().contains(exe)) {
-        throw deny(h, use, Reason.COMMAND_NOT_ALLOWED, "Command '" + exe + "' may not use handle "
-            + h + "; its grant allows commands " + g.commands()
-            + ". Add the executable to the grant's 'commands' in the policy if this use is intended.");
-      }
-    }
-    if (g.ttl().isPresent() && !broker.clock().instant().isBefore(openedAt.plus(g.ttl().get()))) {
-      throw deny(h, use, Reason.GRANT_EXPIRED, "The grant of handle " + h + " expired "
-          + g.ttl().get() + " after task '" + taskId + "' opened; open a new task to use it again");
+    PolicyCheck.Denial d = PolicyCheck.check(b.grant, h, use, broker.clock().instant(), openedAt, taskId);
+    if (d != null) {
+      throw deny(h, use, d.reason(), d.message());
     }
   }
 
@@ -347,35 +316,11 @@ public final class DefaultTaskScope implements TaskScope {
     if (!g.approvalRequired()) {
       return;
     }
-    ApprovalDecision d = approvals.get(g.name());
-    if (d == null) {
-      synchronized (approvals) {
-        d = approvals.get(g.name());
-        if (d == null) {
-          Audit a = broker.audit();
-          a.record(a.event(AuditEventType.APPROVAL_REQUESTED).taskId(taskId).agentId(agentId)
-              .handle(h.name()).tool(use.toolName()).destination(use.destination()));
-          ApprovalRequest req = new ApprovalRequest(taskId, agentId, use.toolName(), h.name(),
-              use.destination(), broker.redactor().redact(use.arguments()));
-          try {
-            d = broker.approvalHandler().decide(req);
-          } catch (RuntimeException e) {
-            d = ApprovalDecision.deny("the approval handler failed (" + e.getClass().getSimpleName() + ")");
-          }
-          if (d == null) {
-            d = ApprovalDecision.deny("the approval handler returned no decision");
-          }
-          approvals.put(g.name(), d);
-          a.record(a.event(d.approved() ? AuditEventType.APPROVAL_GRANTED : AuditEventType.APPROVAL_DENIED)
-              .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName())
-              .outcome(d.approved() ? "approved" : "denied")
-              .reason(d.approved() ? null : broker.redactor().redact(d.reason())));
-        }
-      }
-    }
+    ApprovalDecision d = approvals.decide(g, h, use);
     if (!d.approved()) {
-      throw deny(h, use, Reason.APPROVAL_DENIED, "Use of handle " + h + " in task '" + taskId
-          + "' was not approved: " + broker.redactor().redact(d.reason()));
+      throw deny(h, use, Reason.APPROVAL_DENIED, "Use of handle " + h + " by tool '"
+          + use.toolName() + "'" + (use.destination() == null ? "" : " towards " + use.destination())
+          + " in task '" + taskId + "' was not approved: " + broker.redactor().redact(d.reason()));
     }
   }
 
@@ -523,6 +468,10 @@ public final class DefaultTaskScope implements TaskScope {
         .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString()));
   }
 
+  private static @Nullable String dest(Use use) {
+    return use.destination() == null ? null : use.destination().toString();
+  }
+
   private PolicyViolationException unknown(SecretHandle h) {
     return new PolicyViolationException(Reason.UNKNOWN_HANDLE, "Handle " + h + " is not granted to"
         + " task '" + taskId + "' (it may be misspelled, forged, or belong to another task); this task"
@@ -533,7 +482,7 @@ public final class DefaultTaskScope implements TaskScope {
     PolicyViolationException e = unknown(h);
     Audit a = broker.audit();
     a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
-        .tool(use.toolName()).destination(use.destination()).outcome("denied")
+        .tool(use.toolName()).destination(dest(use)).outcome("denied")
         .reason(Reason.UNKNOWN_HANDLE.name()));
     return e;
   }
@@ -541,23 +490,8 @@ public final class DefaultTaskScope implements TaskScope {
   private PolicyViolationException deny(SecretHandle h, Use use, Reason reason, String message) {
     Audit a = broker.audit();
     a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
-        .tool(use.toolName()).destination(use.destination()).outcome("denied").reason(reason.name()));
+        .tool(use.toolName()).destination(dest(use)).outcome("denied").reason(reason.name()));
     return new PolicyViolationException(reason, message);
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1")
-        || h.matches("127(\\.\\d{1,3}){3}");
-  }
-
-  private static String baseName(String command) {
-    String c = command.replace('\\', '/');
-    int slash = c.lastIndexOf('/');
-    return slash >= 0 ? c.substring(slash + 1) : c;
   }
 
   /** Called by the sweeper or lazily when the TTL has run out. */

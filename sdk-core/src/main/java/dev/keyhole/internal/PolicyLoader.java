@@ -33,7 +33,7 @@ public final class PolicyLoader {
   private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
   private static final Set<String> GRANT_KEYS =
       Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
-          "approval", "allowHttpLocalhost", "description");
+          "approval", "allowHttpLocalhost", "description", "unboundTools");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private PolicyLoader() {}
@@ -134,6 +134,7 @@ public final class PolicyLoader {
         }
       }
       g.commands(list(node.get("commands"), path + ".commands", source));
+      g.unboundTools(list(node.get("unboundTools"), path + ".unboundTools", source));
       if (node.has("maxUses")) {
         JsonNode m = node.get("maxUses");
         if (!m.canConvertToInt() || !m.isIntegralNumber() || m.asInt() < 1) {
