@@ -118,12 +118,23 @@ public final class ToolGuard {
    */
   public <R> R call(TaskScope task, String toolName, String argumentsJson, ToolBody<R> body,
       ResultRedaction<R> redaction) {
+    return call(task, toolName, argumentsJson, body, redaction, FailureTranslation.standard());
+  }
+
+  /**
+   * As {@link #call(TaskScope, String, String, ToolBody, ResultRedaction)}, with tool failures
+   * turned into the framework's own exception type by {@code failures} (while the call's values
+   * are still registered, so its text can be redacted).
+   */
+  public <R> R call(TaskScope task, String toolName, String argumentsJson, ToolBody<R> body,
+      ResultRedaction<R> redaction, FailureTranslation failures) {
     Objects.requireNonNull(task, "task");
     Objects.requireNonNull(toolName, "toolName");
     Objects.requireNonNull(body, "body");
     Objects.requireNonNull(redaction, "redaction");
+    Objects.requireNonNull(failures, "failures");
     return GuardPipeline.run(task, declaration(toolName), argumentsJson, substitute, body,
-        redaction, ToolExecution::runAs);
+        redaction, failures, ToolExecution::runAs);
   }
 
   private TaskScope boundTask(String toolName) {
@@ -155,6 +166,21 @@ public final class ToolGuard {
     /** Text results: redacted; {@code null} becomes the empty string. */
     static ResultRedaction<String> text() {
       return (r, redactor) -> r == null ? "" : redactor.redact(r);
+    }
+  }
+
+  /**
+   * Turns a tool failure into the exception the framework expects. Security: the returned exception
+   * must not chain {@code original} nor carry its text unredacted; {@code redacted} is the standard
+   * translation (message and trace redacted, original not chained).
+   */
+  @FunctionalInterface
+  public interface FailureTranslation {
+    RuntimeException translate(Throwable original, ToolFailedException redacted, Redactor redactor);
+
+    /** Throws the {@link ToolFailedException}. */
+    static FailureTranslation standard() {
+      return (original, redacted, redactor) -> redacted;
     }
   }
 

@@ -14,6 +14,7 @@ import dev.keyhole.SecretValue;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolDeclaration;
 import dev.keyhole.ToolFailedException;
+import dev.keyhole.ToolGuard.FailureTranslation;
 import dev.keyhole.ToolGuard.ResultRedaction;
 import dev.keyhole.ToolGuard.ToolBody;
 import dev.keyhole.Use;
@@ -41,7 +42,8 @@ public final class GuardPipeline {
   private GuardPipeline() {}
 
   public static <R> R run(TaskScope task, ToolDeclaration tool, @Nullable String argumentsJson,
-      boolean substitute, ToolBody<R> body, ResultRedaction<R> redaction, Runner runner) {
+      boolean substitute, ToolBody<R> body, ResultRedaction<R> redaction,
+      FailureTranslation failures, Runner runner) {
     String toolName = tool.name();
     Redactor redactor = task.redactor();
     // 1. Parse once.
@@ -104,7 +106,7 @@ public final class GuardPipeline {
         if (e instanceof Error err && !(e instanceof StackOverflowError || e instanceof AssertionError)) {
           throw err;
         }
-        throw failed(task, toolName, dest, e, redactor);
+        throw failures.translate(e, failed(task, toolName, dest, e, redactor), redactor);
       }
       // 9. Redact once, in the framework's own type, while the call's values are registered.
       R out = redaction.redact(result, redactor);
