@@ -191,7 +191,8 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
   @Override
   public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
       @Nullable InvocationContext context) throws Exception {
-    JsonNode args = JSON.readTree(invocation.originalArguments());
+    // The guard parsed the arguments once; without substitution its tree is the original one.
+    JsonNode args = invocation.argumentsTree();
     List<SecretValue> copies = new ArrayList<>();
     try {
       Object[] values = new Object[params.size()];
