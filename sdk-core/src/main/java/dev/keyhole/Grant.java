@@ -38,6 +38,8 @@ public final class Grant {
   private final List<HostPattern> destinations;
   private final Set<String> commands;
   private final Set<String> unboundTools;
+  private final Map<String, String> env;
+  private final boolean allowCodeExecution;
   private final @Nullable Integer maxUses;
   private final @Nullable Duration ttl;
   private final boolean approvalRequired;
@@ -53,6 +55,8 @@ public final class Grant {
     this.destinations = List.copyOf(b.destinations);
     this.commands = Collections.unmodifiableSet(new LinkedHashSet<>(b.commands));
     this.unboundTools = Collections.unmodifiableSet(new LinkedHashSet<>(b.unboundTools));
+    this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.allowCodeExecution = b.allowCodeExecution;
     this.maxUses = b.maxUses;
     this.ttl = b.ttl;
     this.approvalRequired = b.approvalRequired;
@@ -74,6 +78,8 @@ public final class Grant {
     b.destinations.addAll(destinations);
     b.commands.addAll(commands);
     b.unboundTools.addAll(unboundTools);
+    b.env.putAll(env);
+    b.allowCodeExecution = allowCodeExecution;
     b.maxUses = maxUses;
     b.ttl = ttl;
     b.approvalRequired = approvalRequired;
@@ -125,6 +131,25 @@ public final class Grant {
    */
   public Set<String> unboundTools() {
     return unboundTools;
+  }
+
+  /**
+   * The environment variables a process tool may put this grant's value into, each mapped to the
+   * handle whose value it receives ({@code GH_TOKEN -> github_token}; for issuer grants one of
+   * {@code <grant>_<part>}). A process call that puts the handle into any other variable is denied.
+   */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /**
+   * Whether the grant's commands may run code chosen by their arguments or environment: shells and
+   * interpreters ({@code sh}, {@code python3}, {@code node}), programs that run other programs
+   * ({@code env}, {@code xargs}, {@code make}, {@code npm}), and options such as {@code find -exec}
+   * or {@code git -c}. Off by default; {@link Policy#warnings()} reports every grant that sets it.
+   */
+  public boolean allowCodeExecution() {
+    return allowCodeExecution;
   }
 
   public OptionalInt maxUses() {
@@ -205,6 +230,12 @@ public final class Grant {
     if (!unboundTools.isEmpty()) {
       sb.append(" unboundTools=").append(unboundTools);
     }
+    if (!env.isEmpty()) {
+      sb.append(" env=").append(env);
+    }
+    if (allowCodeExecution) {
+      sb.append(" allowCodeExecution");
+    }
     if (maxUses != null) {
       sb.append(" maxUses=").append(maxUses);
     }
@@ -240,6 +271,8 @@ public final class Grant {
     private final List<HostPattern> destinations = new ArrayList<>();
     private final Set<String> commands = new LinkedHashSet<>();
     private final Set<String> unboundTools = new LinkedHashSet<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private boolean allowCodeExecution;
     private @Nullable Integer maxUses;
     private @Nullable Duration ttl;
     private boolean approvalRequired;
@@ -321,6 +354,29 @@ public final class Grant {
 
     public Builder unboundTools(Iterable<String> toolNames) {
       toolNames.forEach(t -> unboundTools.add(Objects.requireNonNull(t, "tool")));
+      return this;
+    }
+
+    /**
+     * Lets a process tool put the value of handle {@code handleName} (this grant's handle, or for
+     * issuer grants one of its parts) into environment variable {@code variable}, e.g. {@code
+     * env("GH_TOKEN", "github_token")}.
+     */
+    public Builder env(String variable, String handleName) {
+      env.put(Objects.requireNonNull(variable, "variable"),
+          Objects.requireNonNull(handleName, "handleName"));
+      return this;
+    }
+
+    /** {@link #env(String, String)} for each entry. */
+    public Builder env(Map<String, String> variables) {
+      variables.forEach(this::env);
+      return this;
+    }
+
+    /** See {@link Grant#allowCodeExecution()}; off by default. */
+    public Builder allowCodeExecution(boolean allow) {
+      this.allowCodeExecution = allow;
       return this;
     }
 

@@ -75,6 +75,14 @@ public final class ProcessTool implements AgentTool {
   /** The default tool name. */
   public static final String DEFAULT_NAME = "run_process";
 
+  /** What happens to a live value found in a workspace file (see {@link Builder#persistedValues}). */
+  public enum PersistedValues {
+    /** Rewrite the file with the value replaced by its handle (atomically), and audit it. */
+    SCRUB,
+    /** Leave the file as it is and audit it. */
+    REPORT
+  }
+
   /** Variables passed through from Keyhole's own environment by default. */
   public static final List<String> DEFAULT_INHERITED = List.of("PATH", "HOME", "LANG", "TMPDIR");
 
@@ -472,6 +480,21 @@ public final class ProcessTool implements AgentTool {
     /** Where inherited variables come from (default {@link System#getenv()}). */
     public Builder baseEnvironment(Map<String, String> environment) {
       this.baseEnvironment = Map.copyOf(environment);
+      return this;
+    }
+
+    /** Variables the model may set to plain text (no handles) in a call's {@code env}. */
+    public Builder modelVariables(String... names) {
+      return this;
+    }
+
+    /** What to do with live values found in workspace files (default SCRUB). */
+    public Builder persistedValues(PersistedValues mode) {
+      return this;
+    }
+
+    /** Whether the workspace is also scanned after each call (default: only at task close). */
+    public Builder scanAfterEachCall(boolean on) {
       return this;
     }
 
