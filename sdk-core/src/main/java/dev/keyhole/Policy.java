@@ -33,7 +33,9 @@ import java.util.Optional;
  *     issuer: aws-sts
  *     parameters: { roleArn: "arn:aws:iam::123456789012:role/agent" }
  *     tools: [run_process]
- *     commands: [aws]
+ *     commands: [aws s3 ls, aws sts get-caller-identity]   # program + argument prefix
+ *     env: {AWS_ACCESS_KEY_ID: aws_access_key_id, AWS_SECRET_ACCESS_KEY: aws_secret_access_key,
+ *           AWS_SESSION_TOKEN: aws_session_token}
  * }</pre>
  *
  * <p>Fail-closed rules: a grant that lists {@code destinations} denies every use whose destination
@@ -57,6 +59,12 @@ public final class Policy {
     this.taskTtl = b.taskTtl;
     List<String> w = new ArrayList<>();
     for (Grant g : grants.values()) {
+      if (g.allowCodeExecution()) {
+        w.add("Grant '" + g.name() + "' sets allowCodeExecution: its commands " + g.commands()
+            + " may run code chosen by their arguments (a shell, an interpreter, find -exec, git"
+            + " -c), which can print or send the value in a form no redactor recognises; make sure"
+            + " the program really needs the value and nothing narrower would do");
+      }
       if (!g.unboundTools().isEmpty()) {
         w.add("Grant '" + g.name() + "' lets tools " + g.unboundTools() + " send its value to a"
             + " destination Keyhole cannot check (unboundTools), although it lists destinations "
@@ -114,7 +122,8 @@ public final class Policy {
   }
 
   /**
-   * What a reviewer should look at: grants that relax a fail-closed rule ({@code unboundTools}).
+   * What a reviewer should look at: grants that relax a fail-closed rule ({@code unboundTools},
+   * {@code allowCodeExecution}).
    * Also logged (WARNING, logger {@code dev.keyhole.Policy}) when a policy file is loaded.
    */
   public List<String> warnings() {

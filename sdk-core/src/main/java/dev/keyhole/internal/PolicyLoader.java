@@ -33,7 +33,8 @@ public final class PolicyLoader {
   private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
   private static final Set<String> GRANT_KEYS =
       Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
-          "approval", "allowHttpLocalhost", "description", "unboundTools");
+          "approval", "allowHttpLocalhost", "description", "unboundTools", "env",
+          "allowCodeExecution");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private PolicyLoader() {}
@@ -151,6 +152,20 @@ public final class PolicyLoader {
       }
       if (node.has("allowHttpLocalhost")) {
         g.allowHttpLocalhost(bool(node.get("allowHttpLocalhost"), path + ".allowHttpLocalhost", source));
+      }
+      if (node.has("env")) {
+        JsonNode env = node.get("env");
+        if (!env.isObject()) {
+          throw new PolicyFileException(source + ": " + path + ".env: expected a mapping of"
+              + " environment variable to handle name, e.g. {GH_TOKEN: " + name + "}");
+        }
+        for (Map.Entry<String, JsonNode> e : env.properties()) {
+          g.env(e.getKey(), text(e.getValue(), path + ".env." + e.getKey(), source));
+        }
+      }
+      if (node.has("allowCodeExecution")) {
+        g.allowCodeExecution(bool(node.get("allowCodeExecution"), path + ".allowCodeExecution",
+            source));
       }
       if (node.has("description")) {
         g.description(text(node.get("description"), path + ".description", source));

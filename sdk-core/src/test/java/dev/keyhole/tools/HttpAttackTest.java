@@ -159,7 +159,7 @@ class HttpAttackTest {
         + " \"application/x-www-form-urlencoded\"}, \"body\": \"user=ci&pass=secret://amp_token\"}");
 
     Map<String, String> form = new LinkedHashMap<>();
-    for (String pair : onlyRequest("/login").getBodyAsString().split("&")) {
+    for (String pair : onlyRequest("/login").getBodyAsString().split("&", -1)) {
       int eq = pair.indexOf('=');
       form.put(URLDecoder.decode(pair.substring(0, eq), StandardCharsets.UTF_8),
           URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));

@@ -203,8 +203,8 @@ class ProcessAttackTest {
             (UnaryOperator<String>) s -> new StringBuilder(s).reverse().toString()),
         Arguments.of("od -c", "printenv T | od -c", (UnaryOperator<String>) s -> {
           StringBuilder sb = new StringBuilder();
-          for (String line : s.split("\n")) {
-            String[] cols = line.strip().split("\\s+");
+          for (String line : s.split("\n", -1)) {
+            String[] cols = line.strip().split("\\s+", -1);
             for (int i = 1; i < cols.length; i++) {
               sb.append(cols[i]);
             }
@@ -275,7 +275,8 @@ class ProcessAttackTest {
 
   private static String rot13(String s) {
     StringBuilder sb = new StringBuilder(s.length());
-    for (char c : s.toCharArray()) {
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
       if (c >= 'a' && c <= 'z') {
         sb.append((char) ('a' + (c - 'a' + 13) % 26));
       } else if (c >= 'A' && c <= 'Z') {
