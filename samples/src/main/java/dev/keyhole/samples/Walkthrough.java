@@ -113,6 +113,8 @@ final class Walkthrough implements ChatModelListener {
       if (e.type() == AuditEventType.USE_ALLOWED) {
         lines.add("resolved secret://" + e.handle() + " for " + e.tool() + where
             + "; the value went to the tool, not to the model");
+      } else if (e.type() == AuditEventType.USE_DENIED && e.handle() == null) {
+        lines.add("DENIED the call by " + e.tool() + "'s own rules" + where + ": " + e.reason());
       } else if (e.type() == AuditEventType.USE_DENIED) {
         lines.add("DENIED secret://" + e.handle() + " for " + e.tool() + where + ": " + e.reason());
       } else if (e.type() == AuditEventType.TOOL_FAILED) {

@@ -76,8 +76,11 @@ class CodingAgentSampleTest {
     // Every exfiltration attempt was redacted or denied, and nothing reached the other host.
     assertThat(out).contains("debug: DEPLOY_TOKEN=secret://deploy_token")
         .contains("push refused for token secret://deploy_token")
+        .contains("DENIED secret://deploy_token for run_process: COMMAND_NOT_ALLOWED")
         .contains("DENIED secret://github_token for run_process: TOOL_NOT_ALLOWED")
-        .contains("may not run 'cat'")
+        .contains("DENIED the call by run_process's own rules: ENVIRONMENT_NOT_ALLOWED")
+        .contains("does not let the model set environment variable 'LD_PRELOAD'")
+        .contains("may not run 'cat .env'")
         .contains("-> collector.evil.example: DESTINATION_NOT_ALLOWED")
         .contains("redirected to http://localhost");
     assertThat(result.collectorRequests()).isZero();

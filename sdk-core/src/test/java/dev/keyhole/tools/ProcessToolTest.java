@@ -422,11 +422,74 @@ class ProcessToolTest {
   }
 
   @Test
+  void persistedValue_reportMode_leavesTheFile_andAuditsEachLine() throws IOException {
+    script("save.sh", "printf 'a=%s\\nb\\nc=%s\\n' \"$TOKEN\" \"$TOKEN\" > out.txt");
+    ProcessTool t = tool().commands("save.sh").persistedValues(ProcessTool.PersistedValues.REPORT)
+        .build();
+    TaskScope own = fx.open(Grant.builder("token").ref("memory:token").tools("run_process")
+        .commands("save.sh").env("TOKEN", "token").build());
+
+    t.call(own, args("[\"./save.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+    own.close();
+
+    assertThat(Files.readString(work.resolve("out.txt"))).contains(fx.value("token"));
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo("reported");
+      assertThat(e.attributes()).containsEntry("file", "out.txt").containsEntry("line", "1")
+          .containsEntry("lines", "1,3");
+    });
+    Files.delete(work.resolve("out.txt")); // the test's own value must not outlive it either
+  }
+
+  @Test
+  void persistedValue_scanAfterEachCall_scrubsBeforeTheNextCall_andNamesAreRedacted()
+      throws IOException {
+    script("print.sh", "mkdir -p d && printf 'x' > \"d/n-$TOKEN\" && printf '%s' \"$TOKEN\" > d/v");
+    ProcessTool t = tool().scanAfterEachCall(true).build();
+
+    t.call(task, args("[\"./print.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+
+    assertThat(Files.readString(work.resolve("d/v"))).isEqualTo("secret://token");
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED))
+        .anySatisfy(e -> assertThat(e.attributes()).containsEntry("file", "d/v")
+            .containsEntry("where", "content"))
+        .anySatisfy(e -> assertThat(e.attributes()).containsEntry("file", "d/n-secret://token")
+            .containsEntry("where", "name").doesNotContainKey("line"));
+    try (var files = Files.list(work.resolve("d"))) {
+      for (Path f : files.toList()) {
+        Files.delete(f); // the name still holds the value: the scan reports names, never renames
+      }
+    }
+  }
+
+  @Test
+  void git_optionsThatLeaveTheWorkspace_areRefused() {
+    ProcessTool t = tool().commands("git").build();
+    for (String opt : List.of("-C", "--git-dir=/tmp/x", "--work-tree")) {
+      assertThatThrownBy(() -> t.call(task, args("[\"git\", \"" + opt + "\", \"/tmp\", \"status\"]",
+          null))).as(opt).isInstanceOf(ToolArgumentsException.class).hasMessageContaining("'cwd'");
+    }
+  }
+
+  @Test
+  void programOnPathThatIsALinkToAShell_isRefused() throws IOException {
+    Path bin = Files.createDirectory(work.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("lint"), Path.of("/bin/sh"));
+    Map<String, String> base = new HashMap<>(System.getenv());
+    base.put("PATH", bin.toString());
+    ProcessTool t = ProcessTool.builder(work).commands("lint").baseEnvironment(base).build();
+
+    assertThatThrownBy(() -> t.call(task, args("[\"lint\", \"-c\", \"echo hi\"]", null)))
+        .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("is a link to");
+  }
+
+  @Test
   void descriptionAndSchema_nameHandlesButNoValues() {
     ProcessTool t = tool().build();
     String d = t.description(task);
 
-    assertThat(d).contains("secret://token").doesNotContain("secret://other").contains("check.sh");
+    assertThat(d).contains("secret://token").doesNotContain("secret://other").contains("check.sh")
+        .contains("(env: [TOKEN, DATABASE_URL])").contains("[MODE]");
     fx.assertNoValue(d + t.parametersSchema());
     assertThat(t.parametersSchema().get("required").toString()).contains("argv");
   }
