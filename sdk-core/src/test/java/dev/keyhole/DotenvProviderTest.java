@@ -89,6 +89,17 @@ class DotenvProviderTest {
   }
 
   @Test
+  void providerBuiltToAllowIt_readsOutsideTheBaseDirectory() throws Exception {
+    Files.createSymbolicLink(base.resolve("linked.env"), tmp.resolve("home/.env"));
+    DotenvProvider p = DotenvProvider.builder().baseDir(base).allowPathsOutsideBaseDir(true).build();
+    for (String r : List.of("dotenv:../home/.env#TOKEN", "dotenv:linked.env#TOKEN",
+        "dotenv:" + tmp.resolve("home/.env") + "#TOKEN")) {
+      assertThat(p.resolve(ref(r)).value().revealString()).as(r).isEqualTo(outside);
+    }
+    assertThat(p.toString()).contains("outside allowed");
+  }
+
+  @Test
   void policyWithAReferenceOutTheBaseDirectory_failsWhenKeyholeIsBuilt() {
     Policy policy = Policy.builder().grant(Grant.builder("t").ref("dotenv:../home/.env#TOKEN")
         .tools("*").build()).build();
