@@ -29,7 +29,7 @@ public final class Strength {
   static final double MIN_GUESSES_LOG10 = 8.0;
 
   /** Longer values are measured in consecutive windows of this many characters. */
-  static final int WINDOW = 24;
+  static final int WINDOW = 16;
 
   /** Characters past this are not measured (the windows before them decide). */
   static final int MAX_MEASURED = 256;
