@@ -32,6 +32,8 @@ import java.util.Optional;
  *     parameters: { roleArn: "arn:aws:iam::123456789012:role/agent" }
  *     tools: [run_process]
  *     commands: [aws]
+ * protect:                      # values redacted in every task, granted to no one
+ *   - .env
  * }</pre>
  *
  * Unknown keys and invalid values are rejected with the file, the path and the reason. Immutable.
@@ -42,10 +44,12 @@ public final class Policy {
 
   private final Map<String, Grant> grants;
   private final Duration taskTtl;
+  private final java.util.List<ProtectedFile> protectedFiles;
 
   private Policy(Builder b) {
     this.grants = Collections.unmodifiableMap(new LinkedHashMap<>(b.grants));
     this.taskTtl = b.taskTtl;
+    this.protectedFiles = java.util.List.copyOf(b.protectedFiles);
   }
 
   public static Builder builder() {
@@ -79,6 +83,7 @@ public final class Policy {
     Builder b = new Builder();
     b.grants.putAll(grants);
     b.taskTtl = taskTtl;
+    b.protectedFiles.addAll(protectedFiles);
     return b;
   }
 
@@ -95,17 +100,33 @@ public final class Policy {
     return taskTtl;
   }
 
+  /**
+   * Files whose secret values are registered with the redactor when a task opens, never granted
+   * ({@code protect:} in the policy file; see {@link ProtectedFile}).
+   */
+  public java.util.List<ProtectedFile> protectedFiles() {
+    return protectedFiles;
+  }
+
   @Override
   public String toString() {
-    return "Policy[taskTtl=" + taskTtl + ", grants=" + grants.values() + "]";
+    return "Policy[taskTtl=" + taskTtl + ", grants=" + grants.values()
+        + (protectedFiles.isEmpty() ? "" : ", protect=" + protectedFiles) + "]";
   }
 
   /** Builds a {@link Policy}. */
   public static final class Builder {
     private final Map<String, Grant> grants = new LinkedHashMap<>();
     private Duration taskTtl = DEFAULT_TASK_TTL;
+    private final java.util.List<ProtectedFile> protectedFiles = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /** Registers the secret values of these files with the redactor in every task. */
+    public Builder protect(ProtectedFile file) {
+      protectedFiles.add(Objects.requireNonNull(file, "file"));
+      return this;
+    }
 
     public Builder grant(Grant grant) {
       Objects.requireNonNull(grant, "grant");

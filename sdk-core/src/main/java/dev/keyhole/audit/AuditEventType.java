@@ -23,6 +23,6 @@ public enum AuditEventType {
   TOOL_CALLED,
   TOOL_FAILED,
   REDACTION_HIT,
-  /** Text outside the output path held something a detector flagged (not a known value). */
+  /** A detector flagged text Keyhole does not know the value of (detectors FLAG or REDACT). */
   DETECTION
 }
