@@ -68,12 +68,16 @@ final class FormatDetector implements SecretDetector {
       }
       int from = Math.max(scannedTo[f], p - fmt.before());
       int to = (int) Math.min(s.length(), (long) p + fmt.maxLength());
-      if (from >= to) {
-        continue;
-      }
-      m.region(from, to);
-      boolean found = fmt.before() == 0 ? m.lookingAt() : m.find();
-      while (found) {
+      // The token starts at most `before` characters before the literal: try each such start
+      // anchored (lookingAt), never a free search through the window.
+      for (int start = from; start <= p && start < to; start++) {
+        if (start < p && start > 0 && Character.isLetterOrDigit(s.charAt(start - 1))) {
+          continue; // every format that starts before its literal starts after a non-alphanumeric
+        }
+        m.region(start, to);
+        if (!m.lookingAt()) {
+          continue;
+        }
         boolean group = m.groupCount() >= 1 && m.start(1) >= 0;
         int ts = group ? m.start(1) : m.start();
         int te = group ? m.end(1) : m.end();
@@ -82,10 +86,6 @@ final class FormatDetector implements SecretDetector {
           scannedTo[f] = Math.max(scannedTo[f], te);
           break;
         }
-        if (fmt.before() == 0 || m.end() >= to) {
-          break;
-        }
-        found = m.find();
       }
     }
     out.sort(Comparator.comparingInt(Detection::start).thenComparingInt(d -> -d.end()));

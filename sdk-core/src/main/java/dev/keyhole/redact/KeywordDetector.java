@@ -26,6 +26,10 @@ final class KeywordDetector implements SecretDetector {
       "token", "apikey", "api_key", "api-key", "access_key", "accesskey", "private_key",
       "privatekey", "credential", "creds", "bearer", "auth", "key", "pat"};
   /** Keywords that count only as the last word of the name ({@code BASIC_AUTH}, {@code GITLAB_PAT}). */
+  private static final LiteralIndex INDEX = new LiteralIndex(List.of(KEYWORDS), true);
+  private static final Pattern CAMEL = Pattern.compile("([a-z0-9])([A-Z])");
+  private static final Pattern ACRONYM = Pattern.compile("([A-Z]+)([A-Z][a-z])");
+  private static final Pattern NON_WORD = Pattern.compile("[^a-z0-9]+");
   private static final Set<String> LAST_ONLY = Set.of("auth", "key", "pat", "creds", "bearer");
   private static final Set<String> META_SUFFIXES = Set.of(
       "id", "ids", "path", "file", "files", "dir", "name", "names", "url", "uri", "urls",
@@ -58,6 +62,8 @@ final class KeywordDetector implements SecretDetector {
   private static final Pattern XML = Pattern.compile("\\G>\\s{0,40}([^\\s<>\"']{12,512})\\s{0,40}</");
   private static final Pattern BLOCK = Pattern.compile(
       "\\G[\"']?\\s{0,4}:\\s*[|>][-+]?[ \\t]*\\r?\\n[ \\t]+([^\\s\"'`]{12,512})");
+  private static final List<Pattern> XML_ONLY = List.of(XML);
+  private static final List<Pattern> ASSIGNMENTS = List.of(BLOCK, ASSIGNED);
   private static final Pattern BEARER = Pattern.compile("\\G\\s{1,4}([A-Za-z0-9._~+/-]{16,512}=*)");
   private static final Pattern DOT = Pattern.compile("\\.");
   private static final Pattern PARENT_REF =
@@ -85,14 +91,16 @@ final class KeywordDetector implements SecretDetector {
     String s = text.toString();
     List<Detection> out = null;
     int lastEnd = 0;
-    for (int hit : Keywords.positions(s, KEYWORDS, true)) {
-      if (hit < lastEnd || Detectors.precededBy(s, hit, "X-Amz-")
-          || Detectors.precededBy(s, hit, "X-Amz-Security-") || insideArn(s, hit)) {
+    for (LiteralIndex.Hit h : INDEX.find(s)) {
+      int hit = h.position();
+      if (hit < lastEnd) {
         continue;
       }
-      String keyword = keywordAt(s, hit);
+      String keyword = KEYWORDS[h.literal()];
       int kwEnd = hit + keyword.length();
-      if (!startsWordPart(s, hit) || !endsWordPart(s, kwEnd)) {
+      if (!startsWordPart(s, hit) || !endsWordPart(s, kwEnd)
+          || Detectors.precededBy(s, hit, "X-Amz-")
+          || Detectors.precededBy(s, hit, "X-Amz-Security-") || insideArn(s, hit)) {
         continue;
       }
       int[] value = keyword.equals("bearer") ? bearer(s, kwEnd) : assigned(s, hit, kwEnd, keyword);
@@ -109,16 +117,6 @@ final class KeywordDetector implements SecretDetector {
       }
     }
     return out == null ? List.of() : List.copyOf(out);
-  }
-
-  private static String keywordAt(String s, int hit) {
-    String best = "";
-    for (String k : KEYWORDS) {
-      if (k.length() > best.length() && s.regionMatches(true, hit, k, 0, k.length())) {
-        best = k;
-      }
-    }
-    return best;
   }
 
   /** The keyword starts a word part: after a non-letter, or a lower-to-upper case change. */
@@ -150,7 +148,7 @@ final class KeywordDetector implements SecretDetector {
 
   private static int[] bearer(String s, int kwEnd) {
     Matcher m = BEARER.matcher(s).region(kwEnd, Math.min(s.length(), kwEnd + 600));
-    return m.find() ? new int[] {m.start(1), m.end(1)} : null;
+    return m.lookingAt() ? new int[] {m.start(1), m.end(1)} : null;
   }
 
   private static int[] assigned(String s, int hit, int kwEnd, String keyword) {
@@ -165,14 +163,17 @@ final class KeywordDetector implements SecretDetector {
     while (nameEnd > kwEnd && (s.charAt(nameEnd - 1) == '.' || s.charAt(nameEnd - 1) == '-')) {
       nameEnd--;
     }
-    if (!secretName(s.substring(nameStart, nameEnd), keyword) || underReference(s, nameStart)) {
-      return null;
-    }
     int limit = Math.min(s.length(), nameEnd + 600);
     boolean xmlOpen = nameStart > 0 && s.charAt(nameStart - 1) == '<';
-    for (Pattern p : xmlOpen ? List.of(XML) : List.of(BLOCK, ASSIGNED)) {
+    for (Pattern p : xmlOpen ? XML_ONLY : ASSIGNMENTS) {
       Matcher m = p.matcher(s).region(nameEnd, limit);
-      if (m.find()) {
+      if (m.lookingAt()) {
+        // cheap value tests first; the name is judged only when a value is assigned
+        if (!looksLikeSecret(s.substring(m.start(1), m.end(1)))
+            || !secretName(s.substring(nameStart, nameEnd), keyword)
+            || underReference(s, nameStart)) {
+          return null;
+        }
         return new int[] {m.start(1), m.end(1)};
       }
     }
@@ -232,10 +233,9 @@ final class KeywordDetector implements SecretDetector {
 
   /** {@code githubToken}, {@code DB_PASSWORD}, {@code spring.datasource.password} as lower words. */
   static List<String> words(String name) {
-    String spaced = name.replaceAll("([a-z0-9])([A-Z])", "$1 $2")
-        .replaceAll("([A-Z]+)([A-Z][a-z])", "$1 $2");
+    String spaced = ACRONYM.matcher(CAMEL.matcher(name).replaceAll("$1 $2")).replaceAll("$1 $2");
     List<String> out = new ArrayList<>();
-    for (String w : spaced.toLowerCase(Locale.ROOT).split("[^a-z0-9]+", -1)) {
+    for (String w : NON_WORD.split(spaced.toLowerCase(Locale.ROOT))) {
       if (!w.isEmpty()) {
         out.add(w);
       }

@@ -6,6 +6,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import org.jspecify.annotations.Nullable;
 
 /**
  * The detectors' prefilter: finds every occurrence of any of many literals in one pass over the
@@ -19,6 +20,10 @@ final class LiteralIndex {
   private final String[] literals;
   private final boolean ignoreCase;
   private final long[] pairs = new long[65536 / 64];
+  /** Pairs that are whole literals (two characters long): no third character to check. */
+  private final long[] shortPairs = new long[65536 / 64];
+  /** A hash of the first three characters of every longer literal. */
+  private final long[] triples = new long[65536 / 64];
   private final Map<Integer, int[]> byPair = new HashMap<>();
 
   /** @param ignoreCase match ASCII letters in any case */
@@ -34,6 +39,12 @@ final class LiteralIndex {
       this.literals[i] = l;
       int key = pair(l.charAt(0), l.charAt(1));
       pairs[key >>> 6] |= 1L << key;
+      if (l.length() == 2) {
+        shortPairs[key >>> 6] |= 1L << key;
+      } else {
+        int t = triple(key, l.charAt(2));
+        triples[t >>> 6] |= 1L << t;
+      }
       lists.computeIfAbsent(key, k -> new ArrayList<>()).add(i);
     }
     lists.forEach((k, v) -> byPair.put(k, v.stream().mapToInt(Integer::intValue).toArray()));
@@ -43,36 +54,59 @@ final class LiteralIndex {
     return ignoreCase && c >= 'A' && c <= 'Z' ? (char) (c | 0x20) : c;
   }
 
+  private static int triple(int pair, char c) {
+    return (pair * 31 + c) & 0xffff;
+  }
+
   private static int pair(char a, char b) {
     return ((a & 0xff) << 8) | (b & 0xff);
   }
 
   /** Every hit, in order of position (then of literal index). */
   List<Hit> find(CharSequence text) {
+    String t = text.toString();
+    int n = t.length();
     List<Hit> out = null;
-    int n = text.length() - 1;
-    char next = n >= 0 ? fold(text.charAt(0)) : 0;
-    for (int i = 0; i < n; i++) {
-      char c = next;
-      next = fold(text.charAt(i + 1));
-      int key = pair(c, next);
-      if ((pairs[key >>> 6] & (1L << key)) == 0 || c > 0xff || next > 0xff) {
-        continue;
+    int c0 = n == 0 ? 0 : fold(t.charAt(0));
+    for (int i = 1; i < n; i++) {
+      int c1 = t.charAt(i);
+      if (ignoreCase && c1 >= 'A' && c1 <= 'Z') {
+        c1 |= 0x20;
       }
-      for (int li : byPair.get(key)) {
-        String l = literals[li];
-        if (matchesAt(text, i, l)) {
-          if (out == null) {
-            out = new ArrayList<>(4);
-          }
-          out.add(new Hit(i, li));
-        }
+      int key = (c0 << 8) | c1;
+      if (key <= 0xffff && (pairs[key >>> 6] & (1L << key)) != 0) {
+        out = candidate(t, i - 1, key, out);
       }
+      c0 = c1;
     }
     return out == null ? List.of() : out;
   }
 
-  private boolean matchesAt(CharSequence text, int at, String l) {
+  /** A pair hit at {@code at}: checks the third character's hash, then the literals in full. */
+  private @Nullable List<Hit> candidate(String t, int at, int key, @Nullable List<Hit> out) {
+    long bit = 1L << key;
+    if ((shortPairs[key >>> 6] & bit) == 0
+        && (at + 2 >= t.length() || !hasTriple(key, t.charAt(at + 2)))) {
+      return out;
+    }
+    List<Hit> hits = out;
+    for (int li : byPair.get(key)) {
+      if (matchesAt(t, at, literals[li])) {
+        if (hits == null) {
+          hits = new ArrayList<>(4);
+        }
+        hits.add(new Hit(at, li));
+      }
+    }
+    return hits;
+  }
+
+  private boolean hasTriple(int pair, char c) {
+    int t = triple(pair, fold(c));
+    return (triples[t >>> 6] & (1L << t)) != 0;
+  }
+
+  private boolean matchesAt(String text, int at, String l) {
     if (at + l.length() > text.length()) {
       return false;
     }
