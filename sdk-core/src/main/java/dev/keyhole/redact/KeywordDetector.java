@@ -56,15 +56,15 @@ final class KeywordDetector implements SecretDetector {
       "host", "ssh", "gpg", "pgp", "kms", "cmk", "cert", "certificate", "signing", "verify");
   private static final Pattern ASSIGNED = Pattern.compile(
       "\\G[\"'`\\]]?(?:\\s*:?\\s*[A-Za-z_][\\w.<>\\[\\]]{0,20}(?=\\s*(?:=|:=)))?"
-          + "\\s{0,4}(?:(?::{1,3}=|\\?=|!=|\\+=|\\.=|=>|==?|:|\\|\\|)\\s{0,4}\\(?\\s{0,2}[\"'`]?"
-          + "|,\\s{0,4}[\"'`])"
-          + "([^\\s\"'`,;&<>()\\[\\]{}\\\\]{12,512})");
-  private static final Pattern XML = Pattern.compile("\\G>\\s{0,40}([^\\s<>\"']{12,512})\\s{0,40}</");
+          + "\\s{0,4}(?:(?::{1,3}=|\\?=|!=|\\+=|\\.=|=>|==?|:|\\|\\|)\\s{0,4}\\(?\\s{0,2}(?<q>[\"'`]?)"
+          + "|,\\s{0,4}(?<q2>[\"'`]))"
+          + "(?<v>[^\\s\"'`,;&<>()\\[\\]{}\\\\]{12,512})(?:\\k<q>|\\k<q2>)");
+  private static final Pattern XML = Pattern.compile("\\G>\\s{0,40}(?<v>[^\\s<>\"']{12,512})\\s{0,40}</");
   private static final Pattern BLOCK = Pattern.compile(
-      "\\G[\"']?\\s{0,4}:\\s*[|>][-+]?[ \\t]*\\r?\\n[ \\t]+([^\\s\"'`]{12,512})");
+      "\\G[\"']?\\s{0,4}:\\s*[|>][-+]?[ \\t]*\\r?\\n[ \\t]+(?<v>[^\\s\"'`]{12,512})");
   private static final List<Pattern> XML_ONLY = List.of(XML);
   private static final List<Pattern> ASSIGNMENTS = List.of(BLOCK, ASSIGNED);
-  private static final Pattern BEARER = Pattern.compile("\\G\\s{1,4}([A-Za-z0-9._~+/-]{16,512}=*)");
+  private static final Pattern BEARER = Pattern.compile("\\G\\s{1,4}(?<v>[A-Za-z0-9._~+/-]{16,512}=*)");
   private static final Pattern DOT = Pattern.compile("\\.");
   private static final Pattern PARENT_REF =
       Pattern.compile("(?i)(?:ref|valueFrom|secretKeyRef|configMapKeyRef)\"?\\s*:\\s*$");
@@ -148,7 +148,7 @@ final class KeywordDetector implements SecretDetector {
 
   private static int[] bearer(String s, int kwEnd) {
     Matcher m = BEARER.matcher(s).region(kwEnd, Math.min(s.length(), kwEnd + 600));
-    return m.lookingAt() ? new int[] {m.start(1), m.end(1)} : null;
+    return m.lookingAt() ? new int[] {m.start("v"), m.end("v")} : null;
   }
 
   private static int[] assigned(String s, int hit, int kwEnd, String keyword) {
@@ -163,18 +163,23 @@ final class KeywordDetector implements SecretDetector {
     while (nameEnd > kwEnd && (s.charAt(nameEnd - 1) == '.' || s.charAt(nameEnd - 1) == '-')) {
       nameEnd--;
     }
+    if (nameStart > 0 && "/:@".indexOf(s.charAt(nameStart - 1)) >= 0) {
+      return null; // a segment of a path or reference (`/run/secrets/token`, `aws-sm:db:key:`)
+    }
     int limit = Math.min(s.length(), nameEnd + 600);
     boolean xmlOpen = nameStart > 0 && s.charAt(nameStart - 1) == '<';
     for (Pattern p : xmlOpen ? XML_ONLY : ASSIGNMENTS) {
       Matcher m = p.matcher(s).region(nameEnd, limit);
       if (m.lookingAt()) {
+        int vs = m.start("v");
+        int ve = m.end("v");
         // cheap value tests first; the name is judged only when a value is assigned
-        if (!looksLikeSecret(s.substring(m.start(1), m.end(1)))
+        if ((ve < s.length() && s.charAt(ve) == '(') || !looksLikeSecret(s.substring(vs, ve))
             || !secretName(s.substring(nameStart, nameEnd), keyword)
             || underReference(s, nameStart)) {
           return null;
         }
-        return new int[] {m.start(1), m.end(1)};
+        return new int[] {vs, ve};
       }
     }
     return null;
@@ -235,7 +240,7 @@ final class KeywordDetector implements SecretDetector {
   static List<String> words(String name) {
     String spaced = ACRONYM.matcher(CAMEL.matcher(name).replaceAll("$1 $2")).replaceAll("$1 $2");
     List<String> out = new ArrayList<>();
-    for (String w : NON_WORD.split(spaced.toLowerCase(Locale.ROOT))) {
+    for (String w : NON_WORD.split(spaced.toLowerCase(Locale.ROOT), -1)) {
       if (!w.isEmpty()) {
         out.add(w);
       }
@@ -260,6 +265,7 @@ final class KeywordDetector implements SecretDetector {
 
   static boolean looksLikeSecret(String v) {
     if (v.startsWith("//") || v.startsWith("$") || v.startsWith("%") || v.startsWith("<")
+        || v.startsWith(":") || v.startsWith(".")
         || v.startsWith("/") || v.startsWith("@") || ARN_TAIL.matcher(v).matches()) {
       return false;
     }
@@ -268,7 +274,7 @@ final class KeywordDetector implements SecretDetector {
         return false;
       }
     }
-    if (CODE_PATH.matcher(v).matches() && longestSegment(v) < 20) {
+    if (CODE_PATH.matcher(v).matches() && !hasRandomSegment(v)) {
       return false;
     }
     if (Tokens.isPlaceholder(v, 0, v.length()) || Tokens.repetitive(v)) {
@@ -297,12 +303,15 @@ final class KeywordDetector implements SecretDetector {
     return (classes >= 3 && bits >= 3.2) || (classes == 2 && digit && v.length() >= 20 && bits >= 3.3);
   }
 
-  private static int longestSegment(String v) {
-    int best = 0;
-    for (String seg : DOT.split(v)) {
-      best = Math.max(best, seg.length());
+  /** A dotted value with a long segment mixing letters and digits (a token, not a code path). */
+  private static boolean hasRandomSegment(String v) {
+    for (String seg : DOT.split(v, -1)) {
+      if (seg.length() >= 16 && Tokens.hasDigit(seg, 0, seg.length())
+          && Tokens.classes(seg, 0, seg.length()) >= 2) {
+        return true;
+      }
     }
-    return best;
+    return false;
   }
 
   @Override

@@ -20,6 +20,8 @@ final class PrivateKeyDetector implements SecretDetector {
   private static final Pattern HEADER_LINE =
       Pattern.compile("[A-Za-z-]+:.*");
   private static final String PUTTY = "PuTTY-User-Key-File-";
+  private static final Pattern PUTTY_HEADER =
+      Pattern.compile("PuTTY-User-Key-File-[23]: [A-Za-z0-9@.-]+\\r?\\n");
 
   @Override
   public String id() {
@@ -51,10 +53,15 @@ final class PrivateKeyDetector implements SecretDetector {
       }
     }
     for (int hit = s.indexOf(PUTTY); hit >= 0; hit = s.indexOf(PUTTY, hit + 1)) {
+      Matcher header = PUTTY_HEADER.matcher(s).region(hit, Math.min(s.length(), hit + 200));
+      int lines = s.indexOf("Private-Lines:", hit);
       int mac = s.indexOf("Private-MAC:", hit);
-      if (mac > 0 && mac - hit < MAX_BLOCK) {
-        int end = s.indexOf('\n', mac);
-        out.add(new Detection(id(), "PuTTY private key", hit, end < 0 ? s.length() : end));
+      if (header.lookingAt() && lines > 0 && mac > lines && mac - hit < MAX_BLOCK) {
+        int bodyStart = s.indexOf('\n', lines);
+        if (bodyStart > 0 && bodyStart < mac && hasKeyMaterial(s.substring(bodyStart, mac))) {
+          int end = s.indexOf('\n', mac);
+          out.add(new Detection(id(), "PuTTY private key", hit, end < 0 ? s.length() : end));
+        }
       }
     }
     return List.copyOf(out);

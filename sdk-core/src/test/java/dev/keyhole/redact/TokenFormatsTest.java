@@ -59,6 +59,9 @@ class TokenFormatsTest {
     t.put("private-key (OpenSSH)", Fakes.pem("OPENSSH PRIVATE KEY"));
     t.put("private-key (PGP)", Fakes.pem("PGP PRIVATE KEY BLOCK"));
     t.put("private-key (JSON-escaped)", Fakes.pem("PRIVATE KEY").replace("\n", "\\n"));
+    t.put("private-key (PuTTY)", "PuTTY-User-Key-File-3: ssh-ed25519\nEncryption: none\n"
+        + "Comment: eddsa-key\nPublic-Lines: 2\n" + Fakes.base64(48) + "\nPrivate-Lines: 1\n"
+        + Fakes.base64(48) + "\nPrivate-MAC: " + Fakes.hex(64));
     t.put("age-secret-key", Fakes.ageKey());
     t.put("jwt", Fakes.jwt());
     t.put("jwt-base64", Base64.getEncoder().encodeToString(Fakes.jwt().getBytes(StandardCharsets.UTF_8)));
