@@ -68,13 +68,15 @@ final class Tokens {
 
   /**
    * Whether {@code s[from, to)} is a placeholder rather than a generated value: a known filler
-   * word ({@code xxxx}, {@code example}, {@code your...}, {@code ****}, a template), a run of six
-   * identical characters, or an alphabet/number sequence.
+   * word in lower, upper or capitalized case ({@code xxxx}, {@code example}, {@code your...},
+   * {@code ****}, a template), a run of six identical characters, or an alphabet/number sequence.
    */
   static boolean isPlaceholder(CharSequence s, int from, int to) {
-    String v = s.subSequence(from, to).toString().toLowerCase(Locale.ROOT);
+    String v = s.subSequence(from, to).toString();
     for (String w : PLACEHOLDER_WORDS) {
-      if (v.contains(w)) {
+      // lower, UPPER or Capitalized: how people write fillers; random tokens rarely spell them so
+      if (v.contains(w) || v.contains(w.toUpperCase(Locale.ROOT))
+          || v.contains(Character.toUpperCase(w.charAt(0)) + w.substring(1))) {
         return true;
       }
     }
@@ -88,9 +90,15 @@ final class Tokens {
     return false;
   }
 
-  /** Whether some four-character chunk occurs three times or more ({@code 1234-1234-1234}). */
+  /**
+   * Whether some four-character chunk occurs three times or more in a value of up to 64
+   * characters ({@code 1234-1234-1234}).
+   */
   static boolean repetitive(CharSequence s) {
     String v = s.toString();
+    if (v.length() > 64) {
+      return false; // long encodings (base64 of JSON) repeat chunks naturally
+    }
     for (int i = 0; i + 4 <= v.length(); i++) {
       String chunk = v.substring(i, i + 4);
       int second = v.indexOf(chunk, i + 4);

@@ -249,7 +249,8 @@ public final class Heuristics {
       String pw = m.group(2);
       // {USER}:{PASS} templates and dev defaults such as postgres:postgres@localhost are not secrets
       if (!isPlaceholder(pw) && !pw.startsWith("$") && !pw.equalsIgnoreCase(m.group(1))
-          && !URL_TEMPLATE.matcher(pw).matches()) {
+          && !URL_TEMPLATE.matcher(pw).matches()
+          && !pw.toLowerCase(Locale.ROOT).contains("password") && pw.chars().distinct().count() >= 3) {
         return new int[] {m.start(2), m.end(2)};
       }
     }
