@@ -12,7 +12,7 @@ final class Tokens {
   private static final String BECH32 = "qpzry9x8gf2tvdw0s3jn54khce6mua7l";
   private static final String[] PLACEHOLDER_WORDS = {"xxxx", "example", "your", "redacted",
       "placeholder", "changeme", "insert", "replace", "dummy", "sample", "****", "....", "<", ">",
-      "${", "{{", "abcdefgh", "0123456", "1234567", "qwerty", "here"};
+      "${", "{{", "abcde", "12345", "qwerty", "here"};
 
   private Tokens() {}
 
