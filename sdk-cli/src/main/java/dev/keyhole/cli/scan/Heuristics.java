@@ -65,6 +65,7 @@ public final class Heuristics {
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Pattern GIT_SHA = Pattern.compile("^(?:[0-9a-f]{40}|[0-9a-f]{64})$");
   private static final Pattern NUMBER = Pattern.compile("^[-+]?\\d{1,5}(?:\\.\\d+)?$");
+  private static final Pattern URL_TEMPLATE = Pattern.compile("\\{[^}]*}|<[^>]*>|%[sd]|%\\w+%");
   private static final Pattern URL_USERINFO = Pattern.compile(
       "\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/@'\"]{1,128}):([^\\s/@'\"]{1,256})@[^\\s/'\"]");
 
@@ -246,7 +247,10 @@ public final class Heuristics {
     var m = URL_USERINFO.matcher(value);
     while (m.find()) {
       String pw = m.group(2);
-      if (!isPlaceholder(pw) && !pw.startsWith("$")) {
+      // {USER}:{PASS} templates and dev defaults such as postgres:postgres@localhost are not secrets
+      if (!isPlaceholder(pw) && !pw.startsWith("$") && !pw.equalsIgnoreCase(m.group(1))
+          && !URL_TEMPLATE.matcher(pw).matches()
+          && !pw.toLowerCase(Locale.ROOT).contains("password") && pw.chars().distinct().count() >= 3) {
         return new int[] {m.start(2), m.end(2)};
       }
     }

@@ -124,6 +124,12 @@ final class RepoWalker {
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes((int) Math.min(maxFileSize + 1, Integer.MAX_VALUE - 8));
     }
+    if (FileType.isKeyStore(file.getFileName().toString())) {
+      // Binary, but exactly what a secret scan is for: bundled private keys.
+      sink.accept(new SourceFile(file, rel(file), FileType.KEYSTORE,
+          java.util.Base64.getEncoder().encodeToString(bytes)));
+      return;
+    }
     for (int i = 0; i < Math.min(bytes.length, BINARY_PROBE); i++) {
       if (bytes[i] == 0) {
         skipped.add(new Skipped(rel(file), "binary"));
