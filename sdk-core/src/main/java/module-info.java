@@ -7,7 +7,6 @@ module dev.keyhole.core {
   requires transitive com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;
   requires org.slf4j;
-  requires io.github.resilience4j.retry;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.timelimiter;
   requires io.github.resilience4j.core;

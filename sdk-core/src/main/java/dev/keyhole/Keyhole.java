@@ -38,7 +38,7 @@ public final class Keyhole implements AutoCloseable {
   private Keyhole(Builder b) {
     this.broker = new Broker(b.providers, b.issuers, b.policy, b.auditSink, b.approvalHandler,
         b.clock, b.cache, b.resilience, b.resilienceById, b.fingerprintKey, b.redactionEngine,
-        b.expirySweep);
+        b.expirySweep, b.sleeper);
   }
 
   public static Builder builder() {
@@ -113,6 +113,7 @@ public final class Keyhole implements AutoCloseable {
     private byte @Nullable [] fingerprintKey;
     private @Nullable RedactionEngine redactionEngine;
     private boolean expirySweep = true;
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -189,6 +190,15 @@ public final class Keyhole implements AutoCloseable {
     /** Replaces the redaction engine (advanced; the default is Keyhole's own matcher). */
     public Builder redactionEngine(RedactionEngine engine) {
       this.redactionEngine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /**
+     * How retries wait between attempts (default: {@link Sleeper#system()}). Tests pass one that
+     * advances their fake clock, so backoff and Retry-After are checked without waiting.
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

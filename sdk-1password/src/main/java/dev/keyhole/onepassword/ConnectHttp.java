@@ -7,8 +7,11 @@ import dev.keyhole.ProviderUnavailableException;
 import dev.keyhole.SecretAccessDeniedException;
 import dev.keyhole.SecretNotFoundException;
 import dev.keyhole.SecretValue;
+import dev.keyhole.spi.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -44,11 +47,13 @@ final class ConnectHttp implements AutoCloseable {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final ObjectMapper json = new ObjectMapper();
+  private final Clock clock;
 
   ConnectHttp(HttpUrl base, SecretValue token, @Nullable OkHttpClient shared,
-      java.time.Duration connect, java.time.Duration read, java.time.Duration call) {
+      java.time.Duration connect, java.time.Duration read, java.time.Duration call, Clock clock) {
     this.base = base;
     this.token = token;
+    this.clock = clock;
     this.ownsClient = shared == null;
     OkHttpClient.Builder b = shared == null ? new OkHttpClient.Builder() : shared.newBuilder();
     this.client = b
@@ -152,7 +157,7 @@ final class ConnectHttp implements AutoCloseable {
         return body;
       }
       try {
-        throw error(resp.code(), body, rb.contentType(), what);
+        throw error(resp.code(), body, rb.contentType(), what, resp.header("Retry-After"));
       } finally {
         Arrays.fill(body, (byte) 0);
       }
@@ -176,9 +181,15 @@ final class ConnectHttp implements AutoCloseable {
     }
   }
 
-  /** Maps a Connect error answer to a typed error. */
-  KeyholeException error(int code, byte[] body, @Nullable MediaType type, String what) {
+  /**
+   * Maps a Connect error answer to a typed error; a {@code Retry-After} on a 429 or 5xx answer
+   * becomes the exception's {@link ProviderUnavailableException#retryAfter()}.
+   */
+  KeyholeException error(int code, byte[] body, @Nullable MediaType type, String what,
+      @Nullable String retryAfterHeader) {
     String detail = detail(code, body, type);
+    Duration retryAfter = RetryAfter.parse(retryAfterHeader, clock).orElse(null);
+    String wait = retryAfter == null ? "" : " (Connect asked to wait " + retryAfter.toSeconds() + " s)";
     return switch (code) {
       case 401 -> new SecretAccessDeniedException("1Password Connect rejected the access token (" + detail
           + ") while reading " + what + ". Check OP_CONNECT_TOKEN: it must be a valid, unrevoked"
@@ -188,11 +199,12 @@ final class ConnectHttp implements AutoCloseable {
           + " Connect server > token) or use a token that has it");
       case 404 -> new SecretNotFoundException("1Password Connect found no " + what + " (" + detail + ")");
       case 429 -> new ProviderUnavailableException("1Password Connect is rate limiting requests ("
-          + detail + ") while reading " + what + "; it will be retried with backoff");
+          + detail + ") while reading " + what + "; it will be retried with backoff" + wait, null,
+          retryAfter);
       default -> code >= 500
           ? new ProviderUnavailableException("1Password Connect failed with a server error (" + detail
-              + ") while reading " + what + "; it will be retried. Check the Connect server's logs"
-              + " and /health")
+              + ") while reading " + what + "; it will be retried" + wait + ". Check the Connect"
+              + " server's logs and /health", null, retryAfter)
           : new KeyholeException("1Password Connect refused the request for " + what + " (" + detail
               + "); this is not retried", null, false);
     };

@@ -66,7 +66,8 @@ public final class OnePasswordConnectProvider implements SecretProvider {
     this.id = b.id;
     this.host = host;
     this.token = token;
-    this.http = new ConnectHttp(host, token, b.httpClient, b.connectTimeout, b.readTimeout, b.callTimeout);
+    this.http = new ConnectHttp(host, token, b.httpClient, b.connectTimeout, b.readTimeout,
+        b.callTimeout, b.clock);
     this.ids = new IdCache(b.clock, b.idCacheTtl);
     this.resolver = new ConnectResolver(http, ids, b.clock);
   }

@@ -9,6 +9,7 @@ import dev.keyhole.Policy;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
+import dev.keyhole.Sleeper;
 import dev.keyhole.SecretRef;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskOptions;
@@ -62,7 +63,8 @@ public final class Broker {
   public Broker(List<SecretProvider> providers, List<CredentialIssuer> issuerList, Policy policy,
       AuditSink sink, ApprovalHandler approvalHandler, Clock clock, CacheSettings cacheSettings,
       ResilienceSettings resilience, Map<String, ResilienceSettings> resilienceById,
-      byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep) {
+      byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep,
+      Sleeper sleeper) {
     this.policy = policy;
     this.clock = clock;
     this.audit = new Audit(sink, clock);
@@ -98,7 +100,7 @@ public final class Broker {
     this.providerExecutor = Executors.newCachedThreadPool(daemon("keyhole-provider-"));
     for (String id : ids.keySet()) {
       callers.put(id, new ProviderCaller(id, resilienceById.getOrDefault(id, resilience), clock,
-          providerExecutor));
+          providerExecutor, sleeper));
     }
     for (String id : resilienceById.keySet()) {
       if (!ids.containsKey(id)) {
