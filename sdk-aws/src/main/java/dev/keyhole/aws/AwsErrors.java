@@ -37,7 +37,10 @@ final class AwsErrors {
     STS("STS", "sts:AssumeRole on the role, and a trust policy that lets Keyhole's principal assume"
         + " it (with sts:TagSession and sts:SetSourceIdentity when tags or a source identity are"
         + " sent)"),
-    IAM("IAM", "iam:PutRolePolicy and iam:DeleteRolePolicy on the task roles");
+    IAM("IAM", "iam:PutRolePolicy and iam:DeleteRolePolicy on the task roles"),
+    SECRETS_MANAGER_WRITE("Secrets Manager", "secretsmanager:DescribeSecret, CreateSecret,"
+        + " TagResource, GetSecretValue and PutSecretValue on these secrets (and kms:GenerateDataKey"
+        + " and kms:Decrypt on their KMS key)");
 
     final String label;
     final String permissions;
