@@ -150,6 +150,14 @@ public final class OnePasswordConnectProvider implements SecretProvider {
     return new ConnectHealth(ItemFields.text(h, "name"), ItemFields.text(h, "version"), deps);
   }
 
+  /**
+   * The write side over the same Connect server and token: puts concealed fields into items (see
+   * {@link OnePasswordWriter}). It lives as long as this provider.
+   */
+  public OnePasswordWriter writer() {
+    return new ConnectWriter(http);
+  }
+
   /** How many name-to-ID answers are cached (for tests and metrics). */
   int cachedIds() {
     return ids.size();
