@@ -69,7 +69,7 @@ public final class SecretsManagerWriter implements AutoCloseable {
     if (entries.isEmpty()) {
       throw new IllegalArgumentException("no entries to write to secret '" + name + "'");
     }
-    upsert(name, description, current -> {
+    upsert(name, description, true, current -> {
       ObjectNode obj = JSON.createObjectNode();
       if (current != null) {
         JsonNode old;
@@ -97,11 +97,15 @@ public final class SecretsManagerWriter implements AutoCloseable {
    */
   public void putValue(String name, SecretValue value, String description) {
     Objects.requireNonNull(value, "value");
-    upsert(Objects.requireNonNull(name, "name"), description, current -> value.revealString());
+    upsert(Objects.requireNonNull(name, "name"), description, false, current -> value.revealString());
   }
 
-  /** Computes the new secret string from the current one ({@code null} for a new secret). */
-  private void upsert(String name, String description, UnaryOperator<@Nullable String> value) {
+  /**
+   * Computes the new secret string from the current one ({@code null} for a new secret, or when
+   * {@code merge} is false: a plain value replaces the old one without reading it).
+   */
+  private void upsert(String name, String description, boolean merge,
+      UnaryOperator<@Nullable String> value) {
     String subject = "secret '" + name + "'";
     DescribeSecretResponse d = clients.call(null, subject, c -> {
       try {
@@ -128,7 +132,7 @@ public final class SecretsManagerWriter implements AutoCloseable {
       throw new KeyholeException("Secret '" + name + "' is scheduled for deletion; restore it with"
           + " 'aws secretsmanager restore-secret --secret-id " + name + "' or write to another name");
     }
-    String current = clients.call(null, subject,
+    String current = !merge ? null : clients.call(null, subject,
         c -> c.getSecretValue(r -> r.secretId(name)).secretString());
     String v = value.apply(current);
     clients.call(null, subject, c -> c.putSecretValue(r -> r.secretId(name).secretString(v)));

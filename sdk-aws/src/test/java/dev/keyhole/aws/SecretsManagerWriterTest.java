@@ -145,10 +145,9 @@ class SecretsManagerWriterTest {
   @Test
   void plainValue_newVersionOfAnExistingSecret() {
     aws.stubJson("secretsmanager.DescribeSecret", json(200, "{\"Name\":\"app-env/GITHUB_TOKEN\"}"));
-    aws.stubJson("secretsmanager.GetSecretValue", json(200, "{\"Name\":\"app-env/GITHUB_TOKEN\","
-        + "\"SecretString\":\"old\"}"));
     aws.stubJson("secretsmanager.PutSecretValue", json(200, "{\"VersionId\":\"v2\"}"));
     writer.putValue("app-env/GITHUB_TOKEN", SecretValue.ofString(github), "x");
     assertThat(requests("PutSecretValue").get(0).path("SecretString").asText()).isEqualTo(github);
+    aws.wm.verify(0, jsonCall("secretsmanager.GetSecretValue")); // a plain value is not read first
   }
 }

@@ -252,7 +252,7 @@ public final class Migration {
 
   private static SecretStore store(CliContext ctx, Options o, StateDir state, Path repo) {
     return switch (o.target()) {
-      case LOCAL -> new LocalFileStore(state.localStore(repo));
+      case LOCAL -> new LocalFileStore(state.localStore(), repo);
       case OP -> {
         if (o.vault() == null || o.vault().isBlank()) {
           throw new CliException("--to op needs --vault NAME (the 1Password vault to write to)");
