@@ -157,6 +157,31 @@ class MigrateLocalTest {
   }
 
   @Test
+  void untrackedEnvAlone_isNotADirtyTree_andTheUserIsToldToIgnoreIt() {
+    // A fresh repository whose .env is neither committed nor ignored: the usual first hour.
+    TestRepo repo = TestRepo.git(tmp);
+    repo.write("README.md", "demo\n").commit();
+    repo.write(".env", "GITHUB_TOKEN=" + github + "\n");
+    TestRepo.Run run = repo.run("migrate", ".env", "--to", "local", "--apply");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("Add .env to .gitignore")
+        .doesNotContain("commit it and the rewritten .env");
+    assertThat(Dotenv.parse(repo.read(".env")).get("GITHUB_TOKEN"))
+        .isEqualTo("keyhole-local:app-env#GITHUB_TOKEN");
+    LeakAssertions.assertNoLeak("output", run.all(), github);
+  }
+
+  @Test
+  void trackedEnv_isMigratedAndTheUserIsToldToRotateWhatHistoryKeeps() {
+    TestRepo repo = TestRepo.git(tmp);
+    repo.write("README.md", "demo\n");
+    repo.write(".env", "GITHUB_TOKEN=" + github + "\n").commit();
+    TestRepo.Run run = repo.run("migrate", ".env", "--to", "local", "--apply");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("commit it and the rewritten .env", "still in git history");
+  }
+
+  @Test
   void notAGitRepository_isRefused_unlessAllowDirty() {
     TestRepo repo = TestRepo.plain(tmp);
     repo.write(".env", "API_TOKEN=" + Fakes.token() + "\n");
