@@ -25,8 +25,10 @@ class ReadmePoliciesTest {
   private static final Pattern STRING = Pattern.compile("\"([^\"\\\\]*)\"");
   private static final Pattern TOOL_METHOD =
       Pattern.compile("@Tool\\b[^\\n]*\\n\\s*(?:public\\s+)?[\\w<>\\[\\], ]+\\s+(\\w+)\\s*\\(");
-  private static final Pattern TOOL_NAMED =
-      Pattern.compile("\\.(?:destination|handleParameters|handleParameter|call)\\(\\s*\"([^\"]+)\"");
+  /** Tool names in declarations and calls: {@code ToolDeclaration.builder("x")}, {@code .call(task, "x", ...)}. */
+  private static final Pattern TOOL_NAMED = Pattern.compile(
+      "(?:\\.(?:destination|handleParameters|handleParameter)\\(|ToolDeclaration\\.builder\\("
+          + "|\\.call\\((?:\\s*\\w+\\s*,)?)\\s*\"([^\"]+)\"");
   private static final Pattern TEXT_BLOCK_POLICY =
       Pattern.compile("Policy\\.parse\\(\"\"\"\\n(.*?)\"\"\"", Pattern.DOTALL);
 

@@ -1,7 +1,9 @@
 package dev.keyhole.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyhole.InvalidReferenceException;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
 import dev.keyhole.SecretRef;

@@ -2,6 +2,7 @@ package dev.keyhole.internal;
 
 import dev.keyhole.KeyholeException;
 import dev.keyhole.ProviderUnavailableException;
+import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
 import dev.keyhole.Sleeper;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
@@ -24,7 +25,9 @@ import java.util.function.Supplier;
  * retryable {@link ProviderUnavailableException} that is not retried. Between attempts it waits the
  * exponential backoff, or longer when the failure carries the service's {@link
  * ProviderUnavailableException#retryAfter() Retry-After}, never longer than the per-attempt time
- * limit; waiting goes through the {@link Sleeper}, so tests need no real time.
+ * limit; waiting goes through the {@link Sleeper}, so tests need no real time. The exception that
+ * finally leaves has every value the redactor knows replaced by its handle token (see {@link
+ * ErrorRedaction}): a provider's message may quote a live value despite the SPI contract.
  */
 public final class ProviderCaller {
   private final String id;
@@ -34,12 +37,14 @@ public final class ProviderCaller {
   private final TimeLimiter limiter;
   private final ExecutorService executor;
   private final ResilienceSettings settings;
+  private final Redactor redactor;
 
   public ProviderCaller(String id, ResilienceSettings s, Clock clock, ExecutorService executor,
-      Sleeper sleeper) {
+      Redactor redactor, Sleeper sleeper) {
     this.id = id;
     this.settings = s;
     this.executor = executor;
+    this.redactor = redactor;
     this.sleeper = sleeper;
     this.backoff = IntervalFunction.ofExponentialRandomBackoff(
         s.initialBackoff(), s.backoffMultiplier(), s.jitter(), s.maxBackoff());
@@ -76,7 +81,7 @@ public final class ProviderCaller {
             + what + ". Check the provider's health; calls resume automatically.");
       } catch (KeyholeException e) {
         if (!shouldRetry(e) || n >= settings.maxAttempts()) {
-          throw e;
+          throw ErrorRedaction.redact(e, redactor);
         }
         try {
           sleeper.sleep(waitBefore(n + 1, e));
