@@ -41,7 +41,7 @@ public final class Keyhole implements AutoCloseable {
   private Keyhole(Builder b) {
     this.broker = new Broker(b.providers, b.issuers, b.policy, b.auditSink, b.approvalHandler,
         b.clock, b.cache, b.resilience, b.resilienceById, b.fingerprintKey, b.redactionEngine,
-        b.expirySweep, b.detectorMode, b.detectors, b.workspace);
+        b.expirySweep, b.detectorMode, b.detectors, b.workspace, b.sleeper);
   }
 
   public static Builder builder() {
@@ -124,6 +124,7 @@ public final class Keyhole implements AutoCloseable {
     private DetectorMode detectorMode = DetectorMode.OFF;
     private List<? extends SecretDetector> detectors = Detectors.defaults();
     private java.nio.file.@Nullable Path workspace;
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
 
@@ -227,6 +228,15 @@ public final class Keyhole implements AutoCloseable {
     /** Replaces the redaction engine (advanced; the default is Keyhole's own matcher). */
     public Builder redactionEngine(RedactionEngine engine) {
       this.redactionEngine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /**
+     * How retries wait between attempts (default: {@link Sleeper#system()}). Tests pass one that
+     * advances their fake clock, so backoff and Retry-After are checked without waiting.
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

@@ -9,6 +9,7 @@ import dev.keyhole.Policy;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
+import dev.keyhole.Sleeper;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretRef;
 import dev.keyhole.SecretValue;
@@ -73,7 +74,7 @@ public final class Broker {
       byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep,
       dev.keyhole.redact.DetectorMode detectorMode,
       List<? extends dev.keyhole.redact.SecretDetector> detectors,
-      java.nio.file.@Nullable Path workspace) {
+      java.nio.file.@Nullable Path workspace, Sleeper sleeper) {
     this.policy = policy;
     this.clock = clock;
     this.audit = new Audit(sink, clock);
@@ -114,7 +115,7 @@ public final class Broker {
     this.providerExecutor = Executors.newCachedThreadPool(daemon("keyhole-provider-"));
     for (String id : ids.keySet()) {
       callers.put(id, new ProviderCaller(id, resilienceById.getOrDefault(id, resilience), clock,
-          providerExecutor, redaction));
+          providerExecutor, redaction, sleeper));
     }
     for (String id : resilienceById.keySet()) {
       if (!ids.containsKey(id)) {

@@ -58,7 +58,7 @@ public final class Heuristics {
   private static final Pattern REPEATED = Pattern.compile("^(.)\\1*$", Pattern.DOTALL);
   private static final Pattern MASKED = Pattern.compile("^[*x•.#_-]{3,}$", Pattern.CASE_INSENSITIVE);
   private static final Pattern REFERENCE = Pattern.compile(
-      "^(?:op://\\S+|aws-sm:\\S+|aws-ssm:\\S+|env:[A-Za-z_]\\w*|dotenv:\\S+#\\S+|memory:\\S+"
+      "^(?:op://\\S+|aws-sm:\\S+|aws-ssm:\\S+|env:[A-Za-z_]\\w*|dotenv:\\S+#\\S+|keyhole-local:\\S+#\\S+|memory:\\S+"
           + "|secret://\\S+|vault:\\S+|gcp-sm:\\S+|azure-kv:\\S+|sm://\\S+"
           + "|arn:aws:(?:secretsmanager|ssm|kms):\\S+|projects/[^/]+/secrets/\\S+)$");
   private static final Pattern UUID = Pattern.compile(

@@ -137,6 +137,10 @@ final class RepoWalker {
       }
     }
     String text = decode(bytes);
+    if (isKeyholeReport(text)) {
+      skipped.add(new Skipped(rel(file), "a keyhole scan report (json or sarif)"));
+      return;
+    }
     if (type == FileType.OTHER && text.startsWith("#!")) {
       type = FileType.SCRIPT;
     }
@@ -213,4 +217,20 @@ final class RepoWalker {
     return Texts.slashed(base.relativize(p));
   }
 
+
+  private static final java.util.regex.Pattern JSON_REPORT = java.util.regex.Pattern.compile(
+      "\\A\\s*\\{\\s*\"tool\"\\s*:\\s*\"keyhole\"");
+  private static final java.util.regex.Pattern SARIF_DRIVER = java.util.regex.Pattern.compile(
+      "\"driver\"\\s*:\\s*\\{\\s*\"name\"\\s*:\\s*\"keyhole\"");
+
+  /**
+   * Whether {@code text} is a report {@code keyhole scan} wrote ({@code -f json} or {@code -f sarif}):
+   * it holds fingerprints, key names and masked previews of findings, never values, and scanning it
+   * again would report its own bookkeeping.
+   */
+  static boolean isKeyholeReport(String text) {
+    String head = text.length() > 4096 ? text.substring(0, 4096) : text;
+    return JSON_REPORT.matcher(head).find()
+        || (head.contains("sarif") && SARIF_DRIVER.matcher(head).find());
+  }
 }
