@@ -269,6 +269,10 @@ public final class CodingAgentSample {
     out.println("Checks");
     out.println("  protected API: " + api.authorizedRequests() + " request(s) with the right token, "
         + api.rejectedRequests() + " rejected");
+    out.println("  open redirect (/login/oauth/continue on the API's host): "
+        + api.redirectRequests() + " request(s), " + api.redirectRequestsWithToken()
+        + " with the token (the API's host is allowed); its redirect to another host was not"
+        + " followed");
     out.println("  collector (the 'other host' the injection targeted): " + api.collectedRequests()
         + " request(s) received");
     List<String> texts = new ArrayList<>(bodies);

@@ -84,6 +84,11 @@ class CodingAgentSampleTest {
         .contains("-> https://collector.evil.example: DESTINATION_NOT_ALLOWED")
         .contains("redirected to http://localhost");
     assertThat(result.collectorRequests()).isZero();
+    // The checks count the open redirect too: reached once, on the allowed host, never followed.
+    assertThat(out).contains("open redirect (/login/oauth/continue on the API's host): 1 request(s),"
+        + " 1 with the token");
+    // The trimmed-base64 tail after a handle is explained, not left to look like a leak.
+    assertThat(out).containsPattern("'secret://deploy_token[A-Za-z0-9+/]{1,2}=+': base64 is redacted");
 
     // The transcript holds exactly what the model endpoint received.
     assertThat(result.modelRequestBodies()).isEqualTo(result.scriptedModelReceived()).hasSize(4);

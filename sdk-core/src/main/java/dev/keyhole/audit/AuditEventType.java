@@ -28,6 +28,6 @@ public enum AuditEventType {
    * event names the file and line (never the value) and whether it was scrubbed or only reported.
    */
   VALUE_PERSISTED,
-  /** Text outside the output path held something a detector flagged (not a known value). */
+  /** A detector flagged text Keyhole does not know the value of (detectors FLAG or REDACT). */
   DETECTION
 }

@@ -35,7 +35,7 @@ public final class PolicyLoader {
   // A key written twice is an error: a reviewer reads the first, Jackson would keep the last.
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
+  private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles", "protect");
   private static final Set<String> GRANT_KEYS =
       Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
           "approval", "allowHttpLocalhost", "description", "unboundTools", "env",
@@ -95,7 +95,41 @@ public final class PolicyLoader {
         b.grant(grant(e.getKey(), e.getValue(), "handles." + e.getKey(), source));
       }
     }
+    if (root.has("protect")) {
+      protectedFiles(root.get("protect"), source).forEach(b::protect);
+    }
     return b.build();
+  }
+
+  /** {@code protect:}: a list of paths, or of {@code {path, keys}} mappings. */
+  private static List<dev.keyhole.ProtectedFile> protectedFiles(JsonNode node, String source) {
+    List<dev.keyhole.ProtectedFile> out = new ArrayList<>();
+    if (node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      throw new PolicyFileException(source + ": protect: expected a list of paths relative to the"
+          + " tool root, e.g. [.env, \"keys/*.pem\"]");
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String path = "protect[" + i + "]";
+      JsonNode e = node.get(i);
+      try {
+        if (e.isTextual()) {
+          out.add(dev.keyhole.ProtectedFile.of(text(e, path, source)));
+        } else if (e.isObject()) {
+          rejectUnknown(e, Set.of("path", "keys"), path + ".", source);
+          out.add(dev.keyhole.ProtectedFile.of(text(e.get("path"), path + ".path", source),
+              list(e.get("keys"), path + ".keys", source)));
+        } else {
+          throw new PolicyFileException(source + ": " + path + ": expected a path or a mapping"
+              + " with 'path' and 'keys'");
+        }
+      } catch (IllegalArgumentException ex) {
+        throw new PolicyFileException(source + ": " + path + ": " + ex.getMessage());
+      }
+    }
+    return out;
   }
 
   private static PolicyFileException notValid(JsonProcessingException e, String source) {
