@@ -6,13 +6,16 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
+import dev.keyhole.Keyhole;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.PolicyViolationException.Reason;
 import dev.keyhole.TaskClosedException;
+import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolFailedException;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.audit.AuditEventType;
+import dev.keyhole.providers.DotenvProvider;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -460,6 +463,51 @@ class ProcessToolTest {
         Files.delete(f); // the name still holds the value: the scan reports names, never renames
       }
     }
+  }
+
+  @Test
+  void persistedValue_theGrantsOwnDotenvFile_isLeftAlone_evenWhenTheTaskEditsIt()
+      throws IOException {
+    String v = Fixture.randomValue(32);
+    fx.values.put("dotenv_token", v);
+    Files.writeString(work.resolve(".env"), "TOKEN=" + v + "\n");
+    script("print.sh", "echo 'MODE=ci' >> .env; printf '%s' \"$TOKEN\" > copy.txt");
+    try (Keyhole k = Keyhole.builder().provider(DotenvProvider.withBaseDir(work))
+        .auditSink(fx.audit).expirySweep(false).build()) {
+      TaskScope own = k.openTask(TaskOptions.builder().grant(Grant.builder("token")
+          .ref("dotenv:.env#TOKEN").tools("run_process").commands("print.sh").env("TOKEN", "token")
+          .build()).build());
+      tool().build().call(own, args("[\"./print.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+      own.close();
+    }
+
+    assertThat(Files.readString(work.resolve(".env"))).isEqualTo("TOKEN=" + v + "\nMODE=ci\n");
+    assertThat(Files.readString(work.resolve("copy.txt"))).isEqualTo("secret://token");
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED)).singleElement()
+        .satisfies(e -> assertThat(e.attributes()).containsEntry("file", "copy.txt"));
+    Files.delete(work.resolve(".env"));
+  }
+
+  @Test
+  void persistedValue_inAFileThatAlsoHoldsAnotherTasksValue_isReportedNotRewritten()
+      throws IOException {
+    script("print.sh", "true");
+    TaskScope other = fx.open(Grant.builder("elsewhere").ref("memory:other").tools("t").build());
+    other.resolve(other.handle("elsewhere"), dev.keyhole.Use.byTool("t")).destroy();
+    tool().build().call(task, args("[\"./print.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+    String mixed = "a=" + fx.value("token") + "\nb=" + fx.value("other") + "\n";
+    Files.writeString(work.resolve("mixed.txt"), mixed);
+
+    task.close();
+
+    assertThat(Files.readString(work.resolve("mixed.txt"))).isEqualTo(mixed);
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED)).singleElement().satisfies(e -> {
+      assertThat(e.handle()).isEqualTo("token");
+      assertThat(e.outcome()).isEqualTo("reported");
+      assertThat(e.attributes()).containsEntry("line", "1");
+    });
+    other.close();
+    Files.delete(work.resolve("mixed.txt"));
   }
 
   @Test
