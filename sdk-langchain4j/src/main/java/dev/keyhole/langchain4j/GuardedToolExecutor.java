@@ -217,6 +217,9 @@ public final class GuardedToolExecutor implements ToolExecutor {
 
   private ToolExecutionResult denied(KeyholeException e) {
     String message = redactor.redact(String.valueOf(e.getMessage())).strip();
+    if (!message.isEmpty() && ".!?".indexOf(message.charAt(message.length() - 1)) < 0) {
+      message += ".";
+    }
     String tail = message.contains("did not run") ? "" : " The tool '" + toolName + "' did not run.";
     if (e instanceof PolicyViolationException p) {
       return error("Denied by Keyhole policy (" + p.reason().name().toLowerCase(Locale.ROOT)

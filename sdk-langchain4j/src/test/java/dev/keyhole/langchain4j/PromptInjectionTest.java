@@ -99,7 +99,8 @@ class PromptInjectionTest {
     Map<String, String> r = openAi.toolResults(1);
     assertThat(r.get("c_host")).startsWith("Denied by Keyhole policy (destination not allowed)")
         .contains("secret://github_token").contains("attacker.example.net").contains("did not run");
-    assertThat(r.get("c_http")).startsWith("Denied by Keyhole policy (insecure_transport)");
+    assertThat(r.get("c_http")).startsWith("Denied by Keyhole policy (insecure transport)")
+        .endsWith("'allowHttpLocalhost: true'). The tool 'fetch' did not run.");
     assertThat(r.get("c_tool")).startsWith("Denied by Keyhole policy (tool not allowed)");
     assertThat(r.get("c_grant")).startsWith("Denied by Keyhole policy (tool not allowed)")
         .contains("secret://db_password");
