@@ -52,6 +52,12 @@ import org.jspecify.annotations.Nullable;
  * redacted; the original is <em>not</em> chained, so neither LangChain4j's error handlers nor its
  * logging can reach a value through {@code getCause()}.
  *
+ * <p>The task: the one the executor is bound to or, for an unbound executor, the task of the
+ * AI-service call ({@code InvocationParameters}, else {@link dev.keyhole.TaskContext}). Without a
+ * task, a tool that takes handles does not run (an error result says a task is needed); a tool that
+ * takes none runs with its arguments refused if they hold a handle or a live value, and its result
+ * redacted.
+ *
  * <p>Both {@link #execute} and {@link #executeWithContext} take this path (LangChain4j's {@code
  * ToolService} calls only the latter). Thread-safe.
  *

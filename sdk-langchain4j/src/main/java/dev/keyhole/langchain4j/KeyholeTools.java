@@ -35,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * ProcessTool run = ProcessTool.builder(workspace).commands("make", "deploy.sh").build();
- * Assistant assistant = KeyholeLangChain4j.forTask(task).chatModel(model)
- *     .tools(KeyholeTools.aiServiceTools(task, run, HttpTool.create()))
+ * Assistant assistant = KeyholeLangChain4j.builder(keyhole).chatModel(model)
+ *     .tools(run, HttpTool.create())               // one service for every task
  *     .build(Assistant.class);
+ * // for one task: KeyholeLangChain4j.forTask(task).tools(KeyholeTools.aiServiceTools(task, run))
  * // or, without the entry point: AiServices.builder(Assistant.class).tools(KeyholeTools.of(task, run))
  * }</pre>
  *
