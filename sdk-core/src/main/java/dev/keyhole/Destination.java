@@ -243,7 +243,7 @@ public final class Destination {
   /** Whether the host is {@code localhost} or a loopback address. */
   public boolean isLoopback() {
     return host.equals("localhost") || host.endsWith(".localhost") || host.equals("::1")
-        || host.equals("0:0:0:0:0:0:0:1") || host.startsWith("127.") && IPV4.matcher(host).matches();
+        || host.equals("0:0:0:0:0:0:0:1") || (host.startsWith("127.") && IPV4.matcher(host).matches());
   }
 
   /** The host as written in a URL authority (IPv6 in brackets) with the port when not default. */
