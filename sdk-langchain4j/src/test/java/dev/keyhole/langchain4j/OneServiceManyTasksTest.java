@@ -3,12 +3,10 @@ package dev.keyhole.langchain4j;
 import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.extension.ResponseDefinitionTransformerV2;
 import com.github.tomakehurst.wiremock.http.ResponseDefinition;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
@@ -18,11 +16,8 @@ import dev.keyhole.TaskScope;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.invocation.InvocationParameters;
 import dev.langchain4j.memory.chat.MessageWindowChatMemory;
-import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.service.MemoryId;
 import dev.langchain4j.service.UserMessage;
-import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -124,7 +119,7 @@ class OneServiceManyTasksTest {
   }
 
   private Fixture fx;
-  private WireMockServer server;
+  private OpenAiMock openAi;
   private final Tools tools = new Tools();
   private final Map<Integer, String> answers = new ConcurrentHashMap<>();
   private String unbound;
@@ -133,14 +128,12 @@ class OneServiceManyTasksTest {
   @BeforeAll
   void fiftyConversationsAtOnce() throws Exception {
     fx = new Fixture();
-    server = new WireMockServer(options().dynamicPort().extensions(new ScriptedModel()));
-    server.start();
-    server.stubFor(post(urlPathEqualTo("/v1/chat/completions"))
+    openAi = new OpenAiMock(new ScriptedModel());
+    openAi.server.stubFor(post(urlPathEqualTo("/v1/chat/completions"))
         .willReturn(aResponse().withTransformers("scripted-openai")));
 
     Agent agent = KeyholeLangChain4j.builder(fx.keyhole)
-        .chatModel(OpenAiChatModel.builder().baseUrl(server.baseUrl() + "/v1").apiKey("test-api-key")
-            .modelName(OpenAiMock.MODEL).maxRetries(0).timeout(Duration.ofSeconds(60)).build())
+        .chatModel(openAi.chatModel())
         .tools(tools)
         .chatMemoryProvider(id -> MessageWindowChatMemory.builder().id(id).maxMessages(20).build())
         .build(Agent.class);
@@ -194,8 +187,8 @@ class OneServiceManyTasksTest {
 
   @AfterAll
   void tearDown() {
-    if (server != null) {
-      server.stop();
+    if (openAi != null) {
+      openAi.close();
     }
     if (fx != null) {
       fx.close();
@@ -220,7 +213,7 @@ class OneServiceManyTasksTest {
 
   @Test
   void noRequest_carriesAnotherTasksConversation_orAnyValue() {
-    for (String body : bodies()) {
+    for (String body : openAi.requestBodies()) {
       Set<String> labels = new TreeSet<>();
       Matcher m = LABEL.matcher(body);
       while (m.find()) {
@@ -228,13 +221,13 @@ class OneServiceManyTasksTest {
       }
       assertThat(labels).as("task labels in one request").hasSizeLessThanOrEqualTo(1);
     }
-    Planted.assertNoForm("requests to the model", journal(), fx.values());
+    Planted.assertNoForm("requests to the model", openAi.journalText(), fx.values());
   }
 
   @Test
   void eachRequest_describesOnlyItsOwnTasksHandles() throws Exception {
     int checked = 0;
-    for (String body : bodies()) {
+    for (String body : openAi.requestBodies()) {
       JsonNode root = JSON.readTree(body);
       String user = root.get("messages").get(0).path("content").asText();
       if (!user.startsWith("I am task-")) {
@@ -269,22 +262,5 @@ class OneServiceManyTasksTest {
   @Test
   void nothingLogged_holdsAValue() {
     Planted.assertNoRawOrJson("the test log", TestLog.text(), fx.values());
-  }
-
-  private List<String> bodies() {
-    List<String> out = new ArrayList<>();
-    for (ServeEvent e : server.getAllServeEvents()) {
-      out.add(new String(e.getRequest().getBody(), StandardCharsets.UTF_8));
-    }
-    return out;
-  }
-
-  private String journal() {
-    StringBuilder sb = new StringBuilder();
-    for (ServeEvent e : server.getAllServeEvents()) {
-      sb.append(e.getRequest().getHeaders()).append('\n')
-          .append(new String(e.getRequest().getBody(), StandardCharsets.UTF_8)).append("\n\n");
-    }
-    return sb.toString();
   }
 }

@@ -4,6 +4,6 @@ package dev.keyhole.langchain4j;
 class OpenAiEndToEndTest extends ProviderConversationContract {
   @Override
   ProviderMock newMock() {
-    return new OpenAiProviderMock();
+    return new OpenAiMock();
   }
 }

@@ -8,6 +8,8 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.MappingBuilder;
+import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import com.github.tomakehurst.wiremock.stubbing.Scenario;
 import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
 import dev.langchain4j.model.chat.ChatModel;
@@ -26,10 +28,11 @@ import java.util.function.Function;
 abstract class ProviderMock implements AutoCloseable {
   static final ObjectMapper JSON = new ObjectMapper();
 
-  final WireMockServer server = new WireMockServer(options().dynamicPort());
+  final WireMockServer server;
   private int steps;
 
-  ProviderMock() {
+  ProviderMock(Extension... extensions) {
+    server = new WireMockServer(options().dynamicPort().extensions(extensions));
     server.start();
   }
 
@@ -51,11 +54,16 @@ abstract class ProviderMock implements AutoCloseable {
    */
   final ProviderMock then(Function<String, MappingBuilder> request, String path, String contentType,
       String body) {
+    return then(request.apply(path),
+        aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body));
+  }
+
+  /** Stubs the next call: {@code request} matches it, {@code response} answers it. */
+  final ProviderMock then(MappingBuilder request, ResponseDefinitionBuilder response) {
     String state = steps == 0 ? Scenario.STARTED : "step-" + steps;
     steps++;
-    server.stubFor(request.apply(path).inScenario(name()).whenScenarioStateIs(state)
-        .willSetStateTo("step-" + steps)
-        .willReturn(aResponse().withStatus(200).withHeader("Content-Type", contentType).withBody(body)));
+    server.stubFor(request.inScenario(name()).whenScenarioStateIs(state)
+        .willSetStateTo("step-" + steps).willReturn(response));
     return this;
   }
 
