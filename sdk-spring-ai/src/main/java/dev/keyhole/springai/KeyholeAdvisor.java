@@ -112,12 +112,12 @@ public final class KeyholeAdvisor implements CallAdvisor, StreamAdvisor {
   private static ChatOptions forTask(ToolCallingChatOptions options) {
     TaskScope task = KeyholeSpringAi.taskOf(options.getToolContext());
     List<ToolCallback> callbacks = options.getToolCallbacks();
-    if (task == null || callbacks == null || callbacks.stream().noneMatch(KeyholeToolCallback.class::isInstance)) {
+    if (task == null || callbacks == null || callbacks.stream().noneMatch(TaskView.class::isInstance)) {
       return options;
     }
     List<ToolCallback> views = new ArrayList<>(callbacks.size());
     for (ToolCallback c : callbacks) {
-      views.add(c instanceof KeyholeToolCallback k ? k.forTask(task) : c);
+      views.add(c instanceof TaskView v ? v.forTask(task) : c);
     }
     return options.mutate().toolCallbacks(views).build();
   }

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Keyhole;
 import dev.keyhole.TaskScope;
+import dev.keyhole.tools.AgentTool;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
@@ -155,6 +156,15 @@ public final class KeyholeSpringAi {
       names.add(p.getName());
     }
     return names;
+  }
+
+  /**
+   * Keyhole's ready-made tools ({@code HttpTool}, {@code ProcessTool}) as callbacks; they guard their
+   * own calls, in the request's task.
+   */
+  public ToolCallback[] agentTools(AgentTool... agentTools) {
+    return Arrays.stream(agentTools).map(t -> new AgentToolCallback(t, keyhole, null))
+        .toArray(ToolCallback[]::new);
   }
 
   /** The advisor that redacts every request and streamed chunk; add it to every ChatClient. */

@@ -35,7 +35,7 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
  * job); what this callback returns, throws, and what Spring AI observes (arguments as the model
  * wrote them, the redacted result) holds handles only.
  */
-public final class KeyholeToolCallback implements ToolCallback {
+public final class KeyholeToolCallback implements ToolCallback, TaskView {
   private final ToolCallback delegate;
   private final Keyhole keyhole;
   private final GuardCall guard;
@@ -57,6 +57,7 @@ public final class KeyholeToolCallback implements ToolCallback {
   }
 
   /** This tool with its schema listing the handles {@code task} grants it; calls default to it. */
+  @Override
   public KeyholeToolCallback forTask(TaskScope task) {
     return task.equals(this.task) ? this
         : new KeyholeToolCallback(delegate, keyhole, guard, handleParameters, task);
@@ -98,9 +99,7 @@ public final class KeyholeToolCallback implements ToolCallback {
     try {
       if (t == null) {
         if (SecretHandle.containsToken(toolInput == null ? "" : toolInput)) {
-          throw new KeyholeToolException(name, "Denied by Keyhole: tool '" + name + "' was called"
-              + " with a handle but no Keyhole task is bound to this request; pass"
-              + " KeyholeSpringAi.toolContext(task) as the prompt's tool context. The tool did not run.");
+          throw new KeyholeToolException(name, noTask(name));
         }
         return keyhole.redactor().redact(delegate.call(toolInput, forDelegate));
       }
@@ -112,6 +111,12 @@ public final class KeyholeToolCallback implements ToolCallback {
       throw new ToolExecutionException(definition, new KeyholeToolException(name, "Tool '" + name
           + "' failed: " + keyhole.redactor().redact(String.valueOf(e.getMessage()))));
     }
+  }
+
+  static String noTask(String name) {
+    return "Denied by Keyhole: tool '" + name + "' was called with a handle but no Keyhole task is"
+        + " bound to this request; pass KeyholeSpringAi.toolContext(task) as the prompt's tool"
+        + " context. The tool did not run.";
   }
 
   private static @Nullable ToolContext withoutTask(@Nullable ToolContext context) {

@@ -69,6 +69,7 @@ final class OpenAiWire implements AutoCloseable {
   /** Every request body sent to the model, oldest first. */
   List<String> requests() {
     List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
+    events.removeIf(e -> !e.getRequest().getUrl().endsWith("/chat/completions"));
     events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
     List<String> out = new ArrayList<>();
     for (ServeEvent e : events) {
