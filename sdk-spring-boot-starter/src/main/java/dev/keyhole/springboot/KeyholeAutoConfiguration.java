@@ -36,7 +36,6 @@ import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
 import org.springframework.ai.tool.execution.ToolExecutionExceptionProcessor;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
-import org.springframework.boot.autoconfigure.condition.ConditionalOnBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnProperty;
@@ -266,7 +265,6 @@ public class KeyholeAutoConfiguration {
   @ConditionalOnProperty(prefix = "keyhole.web", name = "request-tasks", havingValue = "true")
   static class RequestTasks {
     @Bean
-    @ConditionalOnBean(Keyhole.class)
     FilterRegistrationBean<KeyholeRequestTasks> keyholeRequestTasks(Keyhole keyhole, KeyholeProperties props) {
       FilterRegistrationBean<KeyholeRequestTasks> r =
           new FilterRegistrationBean<>(new KeyholeRequestTasks(keyhole, props.getWeb().getGrants()));

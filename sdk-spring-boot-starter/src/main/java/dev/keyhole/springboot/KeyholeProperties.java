@@ -127,10 +127,10 @@ public class KeyholeProperties {
   public static class OnePassword {
     /**
      * 1Password Connect server URL; with keyhole.onepassword.connect-token registers the Connect
-     * provider when keyhole-1password is present (default: OP_CONNECT_HOST / OP_CONNECT_TOKEN).
+     * provider when keyhole-1password is present.
      */
     private @Nullable String connectHost;
-    /** 1Password Connect access token (bind it from the environment, never commit it). */
+    /** 1Password Connect access token: bind it from the environment (KEYHOLE_ONEPASSWORD_CONNECT_TOKEN), never commit it. */
     private @Nullable String connectToken;
     /** Use the op CLI instead of Connect (OP_SERVICE_ACCOUNT_TOKEN or a signed-in op). */
     private boolean cli;
