@@ -29,7 +29,9 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import org.springframework.ai.chat.client.ChatClientBuilderCustomizer;
@@ -60,7 +62,8 @@ import org.springframework.core.io.ResourceLoader;
  * <p>Providers: {@code env:} always, {@code dotenv:} unless disabled, AWS (Secrets Manager,
  * Parameter Store, STS) when {@code keyhole-aws} is on the class path, 1Password when {@code
  * keyhole-1password} is and Connect or the CLI is configured; plus every {@link SecretProvider} and
- * {@link CredentialIssuer} bean of the application.
+ * {@link CredentialIssuer} bean of the application. Audit events go to {@code keyhole.audit.sink},
+ * every {@link AuditSink} bean, and the meters.
  */
 @AutoConfiguration(beforeName = {
     "org.springframework.ai.model.tool.autoconfigure.ToolCallingAutoConfiguration",
@@ -86,7 +89,7 @@ public class KeyholeAutoConfiguration {
   @ConditionalOnMissingBean
   Keyhole keyhole(KeyholeProperties props, ResourceLoader resources,
       ObjectProvider<SecretProvider> providers, ObjectProvider<CredentialIssuer> issuers,
-      ObjectProvider<MeterRegistryHolder> meters) {
+      ObjectProvider<AuditSink> auditSinks, ObjectProvider<MeterRegistryHolder> meters) {
     Keyhole.Builder b = Keyhole.builder().policy(policy(props.getPolicy(), resources));
     providers.orderedStream().forEach(b::provider);
     issuers.orderedStream().forEach(b::issuer);
@@ -106,8 +109,11 @@ public class KeyholeAutoConfiguration {
       case JSONL -> JsonLinesAuditSink.toFile(props.getAudit().getFile());
       case NONE -> AuditSink.noop();
     };
+    List<AuditSink> sinks = new ArrayList<>(List.of(sink));
+    auditSinks.orderedStream().forEach(sinks::add);
     Optional<KeyholeMeters> m = meters.stream().findFirst().map(MeterRegistryHolder::meters);
-    b.auditSink(m.<AuditSink>map(k -> AuditSink.all(sink, k)).orElse(sink));
+    m.ifPresent(sinks::add);
+    b.auditSink(AuditSink.all(sinks.toArray(AuditSink[]::new)));
     Keyhole keyhole = b.build();
     m.ifPresent(k -> k.bind(keyhole));
     return keyhole;
