@@ -108,7 +108,7 @@ public class SpringAgentSample {
         ProtectedApi api, ScriptedModel scripted, MemoryAuditSink audit) {
       ProcessTool process = ProcessTool.builder(ws.dir()).commands("deploy.sh").timeout(Duration.ofSeconds(20)).build();
       HttpTool http = HttpTool.builder().timeout(Duration.ofSeconds(20)).build();
-      this.chat = chat.defaultToolCallbacks(kai.agentTools(http, process)).build();
+      this.chat = chat.defaultTools(kai.agentTools(http, process)).build();
       this.keyhole = keyhole;
       this.ws = ws;
       this.api = api;

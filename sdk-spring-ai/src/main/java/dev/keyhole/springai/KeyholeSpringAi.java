@@ -37,8 +37,8 @@ import org.springframework.aop.support.AopUtils;
  *     .build();
  * ChatClient chat = ChatClient.builder(model)
  *     .defaultAdvisors(kai.advisor())                      // every request redacted, fails closed
- *     .defaultToolCallbacks(kai.tools(new RepoTools()))    // @Tool methods with @Secret parameters
- *     .defaultToolCallbacks(kai.wrap(mcpToolCallbacks))    // any ToolCallbackProvider
+ *     .defaultTools(kai.tools(new RepoTools()))    // @Tool methods with @Secret parameters
+ *     .defaultTools(kai.wrap(mcpToolCallbacks))    // any ToolCallbackProvider
  *     .build();
  * try (TaskScope task = keyhole.openTask(options)) {
  *   chat.prompt().user("Triage acme/app").toolContext(KeyholeSpringAi.toolContext(task)).call();
@@ -120,7 +120,7 @@ public final class KeyholeSpringAi {
    * @throws ConfigurationException if a {@code @Secret} parameter is not a {@code String} or its name
    *     is unknown (compile with {@code -parameters})
    */
-  public ToolCallback[] tools(Object... toolObjects) {
+  public ToolCallbackProvider tools(Object... toolObjects) {
     Map<String, List<String>> secrets = new HashMap<>();
     for (Object o : toolObjects) {
       Class<?> type = AopUtils.isAopProxy(o) ? AopUtils.getTargetClass(o) : o.getClass();
@@ -132,9 +132,8 @@ public final class KeyholeSpringAi {
     }
     ToolCallback[] plain = MethodToolCallbackProvider.builder().toolObjects(toolObjects).build()
         .getToolCallbacks();
-    return Arrays.stream(plain)
-        .map(c -> wrap(c, secrets.getOrDefault(c.getToolDefinition().name(), List.of())))
-        .toArray(ToolCallback[]::new);
+    return ToolCallbackProvider.from(Arrays.stream(plain)
+        .map(c -> wrap(c, secrets.getOrDefault(c.getToolDefinition().name(), List.of()))).toList());
   }
 
   private static List<String> secretParameters(Method m) {
@@ -162,9 +161,9 @@ public final class KeyholeSpringAi {
    * Keyhole's ready-made tools ({@code HttpTool}, {@code ProcessTool}) as callbacks; they guard their
    * own calls, in the request's task.
    */
-  public ToolCallback[] agentTools(AgentTool... agentTools) {
-    return Arrays.stream(agentTools).map(t -> new AgentToolCallback(t, keyhole, null))
-        .toArray(ToolCallback[]::new);
+  public ToolCallbackProvider agentTools(AgentTool... agentTools) {
+    return ToolCallbackProvider.from(Arrays.stream(agentTools)
+        .map(t -> new AgentToolCallback(t, keyhole, null)).toList());
   }
 
   /** The advisor that redacts every request and streamed chunk; add it to every ChatClient. */

@@ -36,7 +36,7 @@ class AgentToolTest {
         .thenJson(OpenAiWire.text("octo"));
     try (TaskScope task = h.open("t1", Harness.grant("api_token", "http_request").destinations("localhost")
         .allowHttpLocalhost(true))) {
-      h.chat.mutate().defaultToolCallbacks(h.kai.agentTools(HttpTool.create())).build()
+      h.chat.mutate().defaultTools(h.kai.agentTools(HttpTool.create())).build()
           .prompt().user("Who am I?").toolContext(KeyholeSpringAi.toolContext(task)).call().content();
     }
     h.wire.server.verify(1, getRequestedFor(urlPathEqualTo("/api/user"))

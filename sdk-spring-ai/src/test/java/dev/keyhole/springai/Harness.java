@@ -58,7 +58,7 @@ final class Harness implements AutoCloseable {
             ToolCallingAdvisor.builder().toolCallingManager(tools))
         .defaultAdvisors(a -> a.advisors(MessageChatMemoryAdvisor.builder(memory).build(), kai.advisor())
             .param(ChatMemory.CONVERSATION_ID, "default"))
-        .defaultToolCallbacks(kai.tools(repoTools))
+        .defaultTools(kai.tools(repoTools))
         .build();
   }
 

@@ -144,9 +144,9 @@ class KeyholeToolCallbackTest {
 
   @Test
   void toolsWithoutHandles_runWithoutATask_andTheirResultsAreStillRedacted() {
-    String schema = h.kai.tools(h.repoTools)[0].getToolDefinition().inputSchema();
+    String schema = h.kai.tools(h.repoTools).getToolCallbacks()[0].getToolDefinition().inputSchema();
     assertThat(schema).doesNotContain("dev.keyhole").doesNotContain("enum");
-    ToolCallback time = java.util.Arrays.stream(h.kai.tools(h.repoTools))
+    ToolCallback time = java.util.Arrays.stream(h.kai.tools(h.repoTools).getToolCallbacks())
         .filter(c -> c.getToolDefinition().name().equals("time")).findFirst().orElseThrow();
     assertThat(time.call("{\"zone\":\"UTC\"}")).contains("noon");
   }

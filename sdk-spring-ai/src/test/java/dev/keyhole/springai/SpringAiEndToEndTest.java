@@ -101,7 +101,7 @@ class SpringAiEndToEndTest {
     assertThat(h.audited(AuditEventType.USE_DENIED)).extracting(AuditEvent::reason)
         .contains("DESTINATION_NOT_ALLOWED", "TOOL_NOT_ALLOWED", "UNKNOWN_HANDLE");
     assertThat(h.audit.events()).anyMatch(e -> e.type() == AuditEventType.USE_DENIED
-        && "t1".equals(e.taskId()) && e.tool() != null && e.toString().toLowerCase().contains("closed"));
+        && "t1".equals(e.taskId()) && e.tool() != null && e.toString().toLowerCase(java.util.Locale.ROOT).contains("closed"));
     other.close();
     assertThat(deploy).isNotBlank();
     h.assertNoLeakAnywhere();

@@ -68,7 +68,7 @@ public class KeyholeProperties {
     /** Whether resolved values are cached across tasks (off keeps values only for a task's life). */
     private boolean enabled = true;
     /** How long a resolved value stays cached. */
-    private Duration ttl = Duration.ofSeconds(300);
+    private Duration ttl = Duration.ofMinutes(5);
     /** How long past its TTL a cached value may be served while the provider is unavailable. */
     private Duration maxStale = Duration.ofHours(1);
     /** The most values kept in the cache. */
