@@ -1,5 +1,6 @@
 package dev.keyhole.samples;
 
+import dev.keyhole.Grant;
 import dev.keyhole.Keyhole;
 import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
@@ -11,6 +12,7 @@ import dev.keyhole.tools.HttpTool;
 import dev.keyhole.tools.ProcessTool;
 import io.micrometer.observation.ObservationRegistry;
 import java.io.PrintStream;
+import java.net.URI;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -120,8 +122,12 @@ public class SpringAgentSample {
     public int run(PrintStream out) {
       out.println("Keyhole Spring AI sample (Spring Boot starter, ChatClient, OpenAiChatModel -> scripted model)");
       out.println("API " + api.baseUrl() + ", workspace " + ws.dir());
+      // deploy_token comes from the policy file; github_token is granted here, for the local API's port.
+      Grant github = Grant.builder("github_token").ref("dotenv:.env#GITHUB_TOKEN").tools(HttpTool.DEFAULT_NAME)
+          .destinations("127.0.0.1:" + URI.create(api.baseUrl()).getPort()).allowHttpLocalhost(true)
+          .description("bearer token for the acme API at " + api.baseUrl()).build();
       try (TaskScope task = keyhole.openTask(TaskOptions.builder().taskId("spring-agent-demo")
-          .agentId("sample-agent").grants("github_token", "deploy_token").build())) {
+          .agentId("sample-agent").grants("deploy_token").grant(github).build())) {
         answer = chat.prompt()
             .system(String.format(Locale.ROOT, "You are a coding agent for acme/app. Use handles, never"
                 + " values: secret://github_token (bearer token for the acme API at %s) and"

@@ -1,18 +1,13 @@
 package dev.keyhole.springai;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.InvalidHandleException;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.TaskClosedException;
 import dev.keyhole.TaskScope;
-import dev.keyhole.ToolFailedException;
+import dev.keyhole.ToolDeclaration;
 import dev.keyhole.ToolGuard;
-import dev.keyhole.ToolInvocation;
 import java.util.Locale;
-import java.util.Map;
-import java.util.Optional;
-import java.util.function.Function;
 
 /**
  * The one place this module calls Keyhole's {@link ToolGuard}: a call either returns the tool's
@@ -20,27 +15,19 @@ import java.util.function.Function;
  * what failed, redacted, never chaining the original exception.
  */
 final class GuardCall {
-  /** The tool body, run with handles resolved. */
-  interface Body {
-    String run(ToolInvocation invocation) throws Exception;
+  private final ToolGuard guard;
+
+  GuardCall(ToolDeclaration declaration) {
+    this.guard = ToolGuard.builder().tool(declaration).build();
   }
 
-  private final Map<String, Function<JsonNode, Optional<String>>> destinations;
-
-  GuardCall(Map<String, Function<JsonNode, Optional<String>>> destinations) {
-    this.destinations = Map.copyOf(destinations);
-  }
-
-  String call(TaskScope task, String toolName, String argumentsJson, Body body) {
-    ToolGuard.Builder b = ToolGuard.builder(task);
-    Function<JsonNode, Optional<String>> destination = destinations.get(toolName);
-    if (destination != null) {
-      b.destination(toolName, destination);
-    }
+  String call(TaskScope task, String toolName, String argumentsJson, ToolGuard.ToolBody<String> body) {
     try {
-      return b.build().call(toolName, argumentsJson, body::run);
-    } catch (ToolFailedException e) {
-      throw new KeyholeToolException(toolName, task.redactor().redact(String.valueOf(e.getMessage())));
+      return guard.call(task, toolName, argumentsJson, body, ToolGuard.ResultRedaction.text(),
+          (original, redacted, redactor) ->
+              new KeyholeToolException(toolName, redactor.redact(String.valueOf(redacted.getMessage()))));
+    } catch (KeyholeToolException e) {
+      throw e;
     } catch (KeyholeException e) {
       throw new KeyholeToolException(toolName, denial(toolName, e, task));
     }

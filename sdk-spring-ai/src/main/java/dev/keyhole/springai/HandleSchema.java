@@ -6,9 +6,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
+import dev.keyhole.HandleParameter;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskScope;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import org.jspecify.annotations.Nullable;
 
@@ -25,7 +27,7 @@ final class HandleSchema {
   /**
    * @throws ConfigurationException if the schema is not JSON or lacks a declared parameter
    */
-  static String rewrite(String tool, String inputSchema, List<String> handleParameters,
+  static String rewrite(String tool, String inputSchema, Collection<HandleParameter> handleParameters,
       @Nullable TaskScope task) {
     if (handleParameters.isEmpty()) {
       return inputSchema;
@@ -36,29 +38,27 @@ final class HandleSchema {
     } catch (JsonProcessingException e) {
       throw new ConfigurationException("The input schema of tool '" + tool + "' is not JSON");
     }
-    for (String path : handleParameters) {
-      ObjectNode parent = parentOf(tool, root, path);
-      String name = path.substring(path.lastIndexOf('.') + 1);
-      JsonNode original = parent.get(name);
-      parent.set(name, handleSchema(tool, original, task));
+    for (HandleParameter p : handleParameters) {
+      ObjectNode parent = parentOf(tool, root, p.segments());
+      String name = p.segments().get(p.segments().size() - 1);
+      parent.set(name, handleSchema(tool, parent.get(name), p, task));
     }
     return root.toString();
   }
 
-  private static ObjectNode parentOf(String tool, JsonNode root, String path) {
-    String[] seg = path.split("\\.", -1);
+  private static ObjectNode parentOf(String tool, JsonNode root, List<String> seg) {
     JsonNode obj = root;
     for (int i = 0; ; i++) {
       JsonNode props = obj.path("properties");
-      if (!(props instanceof ObjectNode p) || !p.has(seg[i])) {
-        throw new ConfigurationException("Tool '" + tool + "' has no parameter '" + path
+      if (!(props instanceof ObjectNode p) || !p.has(seg.get(i))) {
+        throw new ConfigurationException("Tool '" + tool + "' has no parameter '" + String.join(".", seg)
             + "'; its parameters are " + fieldNames(props) + ". Fix the handle parameters declared"
             + " for it");
       }
-      if (i == seg.length - 1) {
+      if (i == seg.size() - 1) {
         return p;
       }
-      obj = p.get(seg[i]);
+      obj = p.get(seg.get(i));
     }
   }
 
@@ -68,7 +68,8 @@ final class HandleSchema {
     return names;
   }
 
-  private static ObjectNode handleSchema(String tool, JsonNode original, @Nullable TaskScope task) {
+  private static ObjectNode handleSchema(String tool, JsonNode original, HandleParameter param,
+      @Nullable TaskScope task) {
     ObjectNode s = JSON.createObjectNode().put("type", "string");
     StringBuilder text = new StringBuilder();
     String before = original.path("description").asText("").strip();
@@ -78,7 +79,8 @@ final class HandleSchema {
     text.append("A Keyhole secret handle (secret://NAME), never a secret value: the tool receives the"
         + " value when it runs.");
     if (task != null) {
-      List<SecretHandle> handles = new ArrayList<>(task.handlesFor(tool));
+      List<SecretHandle> handles = new ArrayList<>();
+      task.handlesFor(tool).stream().filter(param::accepts).forEach(handles::add);
       if (handles.isEmpty()) {
         text.append(" The current task grants no handle to this tool.");
       } else {
@@ -87,9 +89,15 @@ final class HandleSchema {
           SecretHandle h = handles.get(i);
           text.append(i == 0 ? "" : ", ").append(h.token());
           task.grantFor(h).flatMap(Grant::description).ifPresent(d -> text.append(" (").append(d).append(')'));
-          s.withArray("enum").add(h.token());
+          if (!param.isEmbedded()) {
+            s.withArray("enum").add(h.token());
+          }
         }
         text.append('.');
+        if (param.isEmbedded()) {
+          text.append(" The handle may stand inside text, for example \"Bearer ").append(handles.get(0).token())
+              .append("\".");
+        }
       }
     }
     return s.put("description", text.toString());

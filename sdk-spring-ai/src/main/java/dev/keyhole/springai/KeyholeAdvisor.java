@@ -31,7 +31,9 @@ import reactor.core.publisher.Mono;
  * The last line of defence in front of the model, as a {@code ChatClient} advisor: every outgoing
  * request and every response — whole or streamed chunk by chunk — passes through Keyhole's
  * redactor, and a request that still holds a live value after redaction is not sent ({@link
- * SecretLeakBlockedException}).
+ * SecretLeakBlockedException}). Tool calls in a response are passed on as the model wrote them: a
+ * value in their arguments must reach the tool guard, which refuses the call ({@code
+ * VALUE_IN_ARGUMENTS}); rewriting it to its handle would let a model test guessed values.
  *
  * <p>Per request it also shows the task's own handles to the model: {@link KeyholeToolCallback}s in
  * the request's options are replaced by {@linkplain KeyholeToolCallback#forTask views} whose schemas
@@ -142,7 +144,7 @@ public final class KeyholeAdvisor implements CallAdvisor, StreamAdvisor {
       int i = 0;
       for (Generation g : r.getResults()) {
         AssistantMessage a = g.getOutput();
-        AssistantMessage calls = messages.assistant(a.mutate().content(null).build(), "streamed response");
+        AssistantMessage calls = messages.assistant(a.mutate().content(null).build(), "streamed response", false);
         String text = a.getText() == null ? null
             : texts.computeIfAbsent(i, k -> messages.redactor().streaming()).write(a.getText());
         gs.add(new Generation(calls.mutate().content(text).build(), g.getMetadata()));

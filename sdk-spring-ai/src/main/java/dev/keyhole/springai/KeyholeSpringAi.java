@@ -3,19 +3,20 @@ package dev.keyhole.springai;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Keyhole;
+import dev.keyhole.HandleParameter;
+import dev.keyhole.TaskContext;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
 import dev.keyhole.tools.AgentTool;
 import java.lang.reflect.Method;
 import java.lang.reflect.Parameter;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.HashMap;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 import org.springframework.ai.chat.memory.ChatMemory;
@@ -45,6 +46,9 @@ import org.springframework.aop.support.AopUtils;
  * }
  * }</pre>
  *
+ * A request's task comes from its tool context, else from {@link TaskContext#bind} on the calling
+ * thread (blocking calls; streamed tool calls run on other threads, so pass the tool context).
+ *
  * Thread-safe and immutable.
  */
 public final class KeyholeSpringAi {
@@ -52,15 +56,13 @@ public final class KeyholeSpringAi {
   public static final String TASK = "dev.keyhole.task";
 
   private final Keyhole keyhole;
-  private final Map<String, List<String>> handleParameters;
-  private final GuardCall guard;
+  private final Map<String, ToolDeclaration> declarations;
 
   private KeyholeSpringAi(Builder b) {
     this.keyhole = b.keyhole;
-    Map<String, List<String>> hp = new HashMap<>();
-    b.handleParameters.forEach((k, v) -> hp.put(k, List.copyOf(v)));
-    this.handleParameters = Map.copyOf(hp);
-    this.guard = new GuardCall(b.destinations);
+    Map<String, ToolDeclaration> d = new HashMap<>();
+    b.declarations.forEach((name, builder) -> d.put(name, builder.build()));
+    this.declarations = Map.copyOf(d);
   }
 
   public static Builder builder(Keyhole keyhole) {
@@ -72,8 +74,10 @@ public final class KeyholeSpringAi {
     return Map.of(TASK, Objects.requireNonNull(task, "task"));
   }
 
+  /** The task in {@code toolContext}, else the one bound on this thread, else null. */
   static @Nullable TaskScope taskOf(@Nullable Map<String, Object> toolContext) {
-    return toolContext != null && toolContext.get(TASK) instanceof TaskScope t ? t : null;
+    return toolContext != null && toolContext.get(TASK) instanceof TaskScope t ? t
+        : TaskContext.current().orElse(null);
   }
 
   static @Nullable TaskScope taskOf(@Nullable ToolContext toolContext) {
@@ -94,9 +98,9 @@ public final class KeyholeSpringAi {
 
   private KeyholeToolCallback wrap(ToolCallback callback, List<String> annotated) {
     String name = callback.getToolDefinition().name();
-    Set<String> params = new LinkedHashSet<>(handleParameters.getOrDefault(name, List.of()));
-    params.addAll(annotated);
-    return new KeyholeToolCallback(callback, keyhole, guard, List.copyOf(params), null);
+    ToolDeclaration.Builder d = declarations.getOrDefault(name, ToolDeclaration.undeclared(name)).toBuilder();
+    d.handleParameters(annotated.toArray(String[]::new));
+    return new KeyholeToolCallback(callback, keyhole, d.build());
   }
 
   /** Every callback guarded. */
@@ -176,6 +180,11 @@ public final class KeyholeSpringAi {
     return new KeyholeToolExecutionExceptionProcessor(keyhole.redactor());
   }
 
+  /** An observation filter that redacts every key value (register it after Spring AI's content filters). */
+  public KeyholeObservationFilter observationFilter() {
+    return new KeyholeObservationFilter(keyhole.redactor());
+  }
+
   /** {@code memory} that redacts every message before storing it. */
   public ChatMemory memory(ChatMemory memory) {
     return KeyholeChatMemory.wrap(memory, keyhole.redactor());
@@ -183,40 +192,53 @@ public final class KeyholeSpringAi {
 
   @Override
   public String toString() {
-    return "KeyholeSpringAi[handleParameters=" + handleParameters + "]";
+    return "KeyholeSpringAi[declarations=" + declarations.values() + "]";
   }
 
-  /** Builds a {@link KeyholeSpringAi}: declarations of tools that are not annotated. */
+  /**
+   * Builds a {@link KeyholeSpringAi}: what tools declare to the guard beyond their {@code @Secret}
+   * parameters (tools from providers, MCP servers, destinations). A tool with no handle parameter
+   * declared takes no handle.
+   */
   public static final class Builder {
     private final Keyhole keyhole;
-    private final Map<String, Set<String>> handleParameters = new HashMap<>();
-    private final Map<String, Function<JsonNode, Optional<String>>> destinations = new HashMap<>();
+    private final Map<String, ToolDeclaration.Builder> declarations = new HashMap<>();
 
     private Builder(Keyhole keyhole) {
       this.keyhole = Objects.requireNonNull(keyhole, "keyhole");
     }
 
-    /** Parameters of {@code toolName} (names or dotted paths) that take a handle. */
+    private ToolDeclaration.Builder of(String toolName) {
+      return declarations.computeIfAbsent(toolName, ToolDeclaration::builder);
+    }
+
+    /** Declares a tool (replacing earlier declarations of the same name). */
+    public Builder tool(ToolDeclaration declaration) {
+      declarations.put(declaration.name(), declaration.toBuilder());
+      return this;
+    }
+
+    /** Parameters of {@code toolName} (names or dotted paths) that take a whole handle. */
     public Builder handleParameters(String toolName, String... paths) {
-      handleParameters.computeIfAbsent(toolName, k -> new LinkedHashSet<>()).addAll(List.of(paths));
+      of(toolName).handleParameters(paths);
+      return this;
+    }
+
+    /** One handle parameter of {@code toolName} (restricted handles, embedded in text, ...). */
+    public Builder handleParameter(String toolName, HandleParameter parameter) {
+      of(toolName).handleParameter(parameter);
       return this;
     }
 
     /** The argument of {@code toolName} that holds the URL or host its call sends to. */
     public Builder destinationParameter(String toolName, String path) {
-      String[] seg = path.split("\\.", -1);
-      return destination(toolName, args -> {
-        JsonNode n = args;
-        for (String s : seg) {
-          n = n.path(s);
-        }
-        return n.isTextual() ? Optional.of(n.textValue()) : Optional.empty();
-      });
+      of(toolName).destinationParameter(path);
+      return this;
     }
 
-    /** How to find the URL or host a call of {@code toolName} sends to. */
+    /** How to find the URL or host a call of {@code toolName} sends to; empty means unknown. */
     public Builder destination(String toolName, Function<JsonNode, Optional<String>> extractor) {
-      destinations.put(Objects.requireNonNull(toolName), Objects.requireNonNull(extractor));
+      of(toolName).destination(extractor);
       return this;
     }
 

@@ -2,9 +2,10 @@ package dev.keyhole.springai;
 
 import dev.keyhole.Keyhole;
 import dev.keyhole.SecretHandle;
+import dev.keyhole.TaskContext;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
 import java.util.HashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
@@ -26,7 +27,8 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
  * request), a described string otherwise. No Keyhole type appears in the schema.
  *
  * <p>A call runs in the task found in the {@link ToolContext} (under {@link KeyholeSpringAi#TASK}),
- * else the task this view is bound to; the wrapped callback receives the context without it.
+ * else the task this view is bound to, else the one {@link TaskContext} binds on the calling thread;
+ * the wrapped callback receives the context without it.
  * Denials (policy, closed task, no task for a call that carries a handle) and tool failures are
  * thrown as a {@link ToolExecutionException} whose cause is a {@link KeyholeToolException} with a
  * redacted message that says what to fix; the original exception is never chained. Thread-safe.
@@ -38,21 +40,26 @@ import org.springframework.ai.tool.metadata.ToolMetadata;
 public final class KeyholeToolCallback implements ToolCallback, TaskView {
   private final ToolCallback delegate;
   private final Keyhole keyhole;
+  private final ToolDeclaration declaration;
   private final GuardCall guard;
-  private final List<String> handleParameters;
   private final @Nullable TaskScope task;
   private final ToolDefinition definition;
 
-  KeyholeToolCallback(ToolCallback delegate, Keyhole keyhole, GuardCall guard,
-      List<String> handleParameters, @Nullable TaskScope task) {
+  KeyholeToolCallback(ToolCallback delegate, Keyhole keyhole, ToolDeclaration declaration) {
+    this(delegate, keyhole, declaration, new GuardCall(declaration), null);
+  }
+
+  private KeyholeToolCallback(ToolCallback delegate, Keyhole keyhole, ToolDeclaration declaration,
+      GuardCall guard, @Nullable TaskScope task) {
     this.delegate = Objects.requireNonNull(delegate, "delegate");
     this.keyhole = keyhole;
+    this.declaration = declaration;
     this.guard = guard;
-    this.handleParameters = List.copyOf(handleParameters);
     this.task = task;
     ToolDefinition d = delegate.getToolDefinition();
     this.definition = DefaultToolDefinition.builder().name(d.name()).description(d.description())
-        .inputSchema(HandleSchema.rewrite(d.name(), d.inputSchema(), this.handleParameters, task))
+        .inputSchema(HandleSchema.rewrite(d.name(), d.inputSchema(),
+            declaration.handleParameters().values(), task))
         .build();
   }
 
@@ -60,7 +67,7 @@ public final class KeyholeToolCallback implements ToolCallback, TaskView {
   @Override
   public KeyholeToolCallback forTask(TaskScope task) {
     return task.equals(this.task) ? this
-        : new KeyholeToolCallback(delegate, keyhole, guard, handleParameters, task);
+        : new KeyholeToolCallback(delegate, keyhole, declaration, guard, task);
   }
 
   /** The wrapped callback. */
@@ -68,9 +75,9 @@ public final class KeyholeToolCallback implements ToolCallback, TaskView {
     return delegate;
   }
 
-  /** The parameters that take handles (dotted paths). */
-  public List<String> handleParameters() {
-    return handleParameters;
+  /** What the tool declares to the guard: its handle parameters and destination. */
+  public ToolDeclaration declaration() {
+    return declaration;
   }
 
   @Override
@@ -93,7 +100,7 @@ public final class KeyholeToolCallback implements ToolCallback, TaskView {
     String name = definition.name();
     TaskScope t = KeyholeSpringAi.taskOf(toolContext);
     if (t == null) {
-      t = task;
+      t = task != null ? task : TaskContext.current().orElse(null);
     }
     @Nullable ToolContext forDelegate = withoutTask(toolContext);
     try {

@@ -61,11 +61,22 @@ final class Messages {
   }
 
   AssistantMessage assistant(AssistantMessage a, String where) {
+    return assistant(a, where, true);
+  }
+
+  /**
+   * @param toolCalls whether to rewrite tool-call arguments; false for what the model just sent:
+   *     the tool guard must see a value the model wrote and refuse the call, or a rewrite to the
+   *     handle would let the model test guesses against the live values
+   */
+  AssistantMessage assistant(AssistantMessage a, String where, boolean toolCalls) {
     a.getMedia().forEach(media -> check(media, where));
     List<AssistantMessage.ToolCall> calls = new ArrayList<>();
     for (AssistantMessage.ToolCall c : a.getToolCalls()) {
-      String args = text(c.arguments());
-      check(args, where);
+      String args = toolCalls ? text(c.arguments()) : c.arguments();
+      if (toolCalls) {
+        check(args, where);
+      }
       calls.add(new AssistantMessage.ToolCall(c.id(), c.type(), c.name(), args));
     }
     String content = a.getText() == null ? null : text(a.getText());
@@ -76,7 +87,7 @@ final class Messages {
   ChatResponse response(ChatResponse r, String where) {
     List<Generation> gs = new ArrayList<>();
     for (Generation g : r.getResults()) {
-      gs.add(new Generation(assistant(g.getOutput(), where), g.getMetadata()));
+      gs.add(new Generation(assistant(g.getOutput(), where, false), g.getMetadata()));
     }
     return ChatResponse.builder().from(r).generations(gs).build();
   }

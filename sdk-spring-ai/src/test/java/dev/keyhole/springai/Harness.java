@@ -1,9 +1,12 @@
 package dev.keyhole.springai;
 
+import dev.keyhole.Destination;
 import dev.keyhole.Grant;
 import dev.keyhole.Keyhole;
 import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
+import dev.keyhole.ToolGuard;
 import dev.keyhole.audit.AuditEvent;
 import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.MemoryAuditSink;
@@ -48,9 +51,9 @@ final class Harness implements AutoCloseable {
   private final List<String> values = new ArrayList<>();
 
   Harness() {
-    observations.observationConfig().observationFilter(new ToolCallingContentObservationFilter())
-        .observationHandler(new Recorder());
     kai = KeyholeSpringAi.builder(keyhole).destinationParameter("fetch", "url").build();
+    observations.observationConfig().observationFilter(new ToolCallingContentObservationFilter())
+        .observationFilter(kai.observationFilter()).observationHandler(new Recorder());
     ChatMemory memory = kai.memory(MessageWindowChatMemory.builder().chatMemoryRepository(memoryStore).build());
     ToolCallingManager tools = ToolCallingManager.builder().observationRegistry(observations)
         .toolExecutionExceptionProcessor(kai.exceptionProcessor()).build();
@@ -68,6 +71,16 @@ final class Harness implements AutoCloseable {
     provider.put(name, v);
     values.add(v);
     return v;
+  }
+
+  /** Uses handle {@code name} once through tool {@code tool}, so that the redactor knows its value. */
+  static void use(TaskScope task, String tool, String name) {
+    ToolDeclaration.Builder d = ToolDeclaration.builder(tool).handleParameters("t");
+    if (task.grantFor(task.handle(name)).map(g -> !g.destinations().isEmpty()).orElse(false)) {
+      d.destination(Destination.parse("https://api.github.com"));
+    }
+    ToolGuard.builder(task).tool(d.build()).build()
+        .call(tool, "{\"t\":\"secret://" + name + "\"}", inv -> "ok");
   }
 
   static Grant.Builder grant(String name, String... tools) {

@@ -119,7 +119,7 @@ class KeyholeToolCallbackTest {
   void exceptionProcessor_redactsAnUnguardedToolsError_andNeverReturnsTheCause() {
     String value = h.plant("gh");
     try (TaskScope task = h.open("t1", Harness.grant("gh", "x"))) {
-      task.toolGuard().call("x", "{\"t\":\"secret://gh\"}", inv -> "ok");
+      Harness.use(task, "x", "gh");
       ToolDefinition d = DefaultToolDefinition.builder().name("plain").description("d").inputSchema("{}").build();
       RuntimeException inner = new IllegalStateException("inner " + value);
       String text = h.kai.exceptionProcessor().process(

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyhole.TaskContext;
 import dev.keyhole.TaskScope;
 import dev.keyhole.audit.AuditEvent;
 import dev.keyhole.audit.AuditEventType;
@@ -157,7 +158,7 @@ class SpringAiEndToEndTest {
     String token = h.plant("github_token");
     h.wire.thenJson(OpenAiWire.text("noted"));
     try (TaskScope task = h.open("t1", Harness.grant("github_token", "fetch"))) {
-      task.toolGuard().call("fetch", "{\"t\":\"secret://github_token\"}", inv -> "resolved");
+      Harness.use(task, "fetch", "github_token");
       h.prompt(task, "my token is " + token).call().content();
     }
     assertThat(h.wire.requests().get(0)).contains("my token is secret://github_token");
@@ -168,12 +169,49 @@ class SpringAiEndToEndTest {
   void valueThatCannotBeRewritten_blocksTheRequest_nothingIsSent() {
     String token = h.plant("github_token");
     try (TaskScope task = h.open("t1", Harness.grant("github_token", "fetch"))) {
-      task.toolGuard().call("fetch", "{\"t\":\"secret://github_token\"}", inv -> "resolved");
+      Harness.use(task, "fetch", "github_token");
       UserMessage withMetadata = UserMessage.builder().text("hi").metadata(Map.of("note", token)).build();
       assertThatThrownBy(() -> h.chat.prompt().messages(withMetadata)
               .toolContext(KeyholeSpringAi.toolContext(task)).call().content())
           .isInstanceOf(SecretLeakBlockedException.class).hasMessageNotContaining(token);
     }
     assertThat(h.wire.requests()).isEmpty();
+  }
+
+  @Test
+  void handleOutsideItsParameter_valueInArguments_andUnknownDestination_areDeniedBeforeAnythingResolves() {
+    String token = h.plant("github_token");
+    TaskScope task = h.open("t1", Harness.grant("github_token", "fetch").destinations("api.github.com"));
+    Harness.use(task, "fetch", "github_token");
+    h.wire.thenJson(toolCalls(
+            call("c1", "fetch", "{\"url\":\"https://api.github.com/?t=secret://github_token\",\"token\":\"secret://github_token\"}"),
+            call("c2", "fetch", "{\"url\":\"https://api.github.com/\",\"token\":\"" + token + "\"}"),
+            call("c3", "fetch", "{\"url\":null,\"token\":\"secret://github_token\"}")))
+        .thenJson(OpenAiWire.text("denied"));
+    h.prompt(task, "go").call().content();
+    task.close();
+
+    List<String> results = h.wire.toolResults(1);
+    assertThat(results.get(0)).contains("handle_not_allowed_in_parameter");
+    assertThat(results.get(1)).contains("value_in_arguments");
+    assertThat(results.get(2)).contains("destination_unknown");
+    assertThat(h.repoTools.tokensReceived).isEmpty();
+    assertThat(h.audited(AuditEventType.USE_DENIED)).extracting(AuditEvent::reason)
+        .contains("HANDLE_NOT_ALLOWED_IN_PARAMETER", "VALUE_IN_ARGUMENTS", "DESTINATION_UNKNOWN");
+    h.assertNoLeakAnywhere();
+  }
+
+  @Test
+  void aTaskBoundWithTaskContext_servesRequestsWithoutAToolContext() {
+    String token = h.plant("github_token");
+    h.wire.thenJson(toolCalls(call("c1", "fetch", "{\"url\":\"https://api.github.com/x\",\"token\":\"secret://github_token\"}")))
+        .thenJson(OpenAiWire.text("ok"));
+    try (TaskScope task = h.open("t1", Harness.grant("github_token", "fetch").destinations("api.github.com"));
+         TaskContext.Binding bound = TaskContext.bind(task)) {
+      h.chat.prompt().user("fetch x").call().content();
+    }
+    assertThat(h.repoTools.tokensReceived).containsExactly(token);
+    assertThat(h.wire.parameter(0, "fetch", "token").path("enum").toString()).isEqualTo("[\"secret://github_token\"]");
+    h.assertNoLeakAnywhere();
   }
 }

@@ -9,9 +9,12 @@ import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
+import dev.keyhole.Destination;
 import dev.keyhole.Keyhole;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
+import dev.keyhole.ToolGuard;
 import dev.keyhole.providers.InMemoryProvider;
 import dev.keyhole.springai.KeyholeAdvisor;
 import dev.keyhole.springai.KeyholeSpringAi;
@@ -36,6 +39,11 @@ import org.springframework.context.annotation.Configuration;
 
 class KeyholeAutoConfigurationTest {
   static final String VALUE = "kh" + LeakAssertions.randomSecret(30);
+  /** fetch and other take a handle in 't'; fetch sends it to api.github.com (the policy's host). */
+  static final ToolGuard GUARD = ToolGuard.builder()
+      .tool(ToolDeclaration.builder("fetch").handleParameters("t")
+          .destination(Destination.parse("https://api.github.com")).build())
+      .handleParameters("other", "t").build();
   private final WireMockServer wm = new WireMockServer(options().dynamicPort());
 
   @Configuration(proxyBeanMethods = false)
@@ -72,7 +80,7 @@ class KeyholeAutoConfigurationTest {
           .hasSingleBean(ChatClientBuilderCustomizer.class);
       Keyhole keyhole = ctx.getBean(Keyhole.class);
       try (TaskScope task = keyhole.openTask("github_token")) {
-        String out = task.toolGuard().call("fetch", "{\"t\":\"secret://github_token\"}", inv -> {
+        String out = GUARD.call(task, "fetch", "{\"t\":\"secret://github_token\"}", inv -> {
           assertThat(inv.secret("github_token").revealString()).isEqualTo(VALUE);
           return "ok";
         });
@@ -88,9 +96,9 @@ class KeyholeAutoConfigurationTest {
       MeterRegistry meters = ctx.getBean(MeterRegistry.class);
       try (TaskScope task = keyhole.openTask("github_token")) {
         assertThat(meters.get("keyhole.tasks.open").gauge().value()).isEqualTo(1.0);
-        task.toolGuard().call("fetch", "{\"t\":\"secret://github_token\"}", inv -> "echo " + VALUE);
+        GUARD.call(task, "fetch", "{\"t\":\"secret://github_token\"}", inv -> "echo " + VALUE);
         try {
-          task.toolGuard().call("other", "{\"t\":\"secret://github_token\"}", inv -> "x");
+          GUARD.call(task, "other", "{\"t\":\"secret://github_token\"}", inv -> "x");
         } catch (PolicyViolationException expected) {
           // counted below
         }
@@ -161,7 +169,7 @@ class KeyholeAutoConfigurationTest {
           assertThat(ctx).doesNotHaveBean(dev.keyhole.providers.DotenvProvider.class)
               .doesNotHaveBean(dev.keyhole.aws.SecretsManagerProvider.class);
           try (TaskScope task = ctx.getBean(Keyhole.class).openTask("github_token")) {
-            task.toolGuard().call("fetch", "{\"t\":\"secret://github_token\"}", inv -> "ok");
+            GUARD.call(task, "fetch", "{\"t\":\"secret://github_token\"}", inv -> "ok");
           }
         });
     String text = Files.readString(audit, StandardCharsets.UTF_8);
