@@ -33,7 +33,18 @@ final class HttpGate implements Filter {
     this.sessions = sessions;
   }
 
-  /** The Host header values accepted (empty: any, when not bound to loopback). */
+  /** The host name of a Host header, without the port, lower case. */
+  static String hostName(String hostHeader) {
+    String h = hostHeader.strip().toLowerCase(Locale.ROOT);
+    if (h.startsWith("[")) {
+      int end = h.indexOf(']');
+      return end < 0 ? h : h.substring(0, end + 1);
+    }
+    int colon = h.indexOf(':');
+    return colon < 0 ? h : h.substring(0, colon);
+  }
+
+  /** The Host header names accepted, any port (empty: any, when not bound to loopback). */
   void allowHosts(Set<String> hosts) {
     this.allowedHosts = Set.copyOf(hosts);
   }
@@ -51,7 +62,7 @@ final class HttpGate implements Filter {
     }
     Set<String> hosts = allowedHosts;
     String host = req.getHeader("Host");
-    if (!hosts.isEmpty() && (host == null || !hosts.contains(host.toLowerCase(Locale.ROOT)))) {
+    if (!hosts.isEmpty() && (host == null || !hosts.contains(hostName(host)))) {
       refuse(resp, 403, "Host not allowed");
       return;
     }

@@ -9,6 +9,8 @@ import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.util.EnumSet;
 import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 import org.eclipse.jetty.ee10.servlet.FilterHolder;
 import org.eclipse.jetty.ee10.servlet.ServletContextHandler;
@@ -75,10 +77,8 @@ public final class McpHttpEndpoint implements AutoCloseable {
     }
     String hostPart = options.host().contains(":") ? "[" + options.host() + "]" : options.host();
     if (loopback) {
-      Set<String> hosts = new LinkedHashSet<>();
-      for (String h : new String[] {hostPart, "localhost", "127.0.0.1", "[::1]"}) {
-        hosts.add(h + ":" + port);
-      }
+      Set<String> hosts = new LinkedHashSet<>(List.of(hostPart.toLowerCase(Locale.ROOT),
+          "localhost", "127.0.0.1", "[::1]"));
       gate.allowHosts(hosts);
     }
     URI url = URI.create("http://" + hostPart + ":" + port + options.path());
