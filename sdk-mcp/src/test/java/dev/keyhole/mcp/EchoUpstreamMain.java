@@ -36,7 +36,8 @@ public final class EchoUpstreamMain {
         Process child = new ProcessBuilder("sleep", "300").start();
         pids.append(child.pid()).append('\n');
       }
-      Files.writeString(Path.of(pidFile), pids.toString(), StandardCharsets.UTF_8);
+      Files.writeString(Path.of(pidFile), pids.toString(), StandardCharsets.UTF_8,
+          StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
     String leakyVar = System.getenv().getOrDefault("ECHO_DESCRIBE", "NONE");
     List<SyncToolSpecification> tools = List.of(
