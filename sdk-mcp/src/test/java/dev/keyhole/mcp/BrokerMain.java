@@ -24,7 +24,8 @@ public final class BrokerMain {
     if (args.length > 2) {
       int dash = Arrays.asList(args).indexOf("--");
       List<String> command = Arrays.asList(args).subList(dash + 1, args.length);
-      McpUpstream.Builder up = McpUpstream.builder(args[2]).command(command);
+      McpUpstream.Builder up = McpUpstream.builder(args[2]).command(command)
+          .inherit("PATH", "HOME", "ECHO_PIDS", "ECHO_SPAWN_CHILD", "ECHO_LOG");
       String[] env = args[3].split("=", 2);
       up.env(env[0], env[1]);
       String[] param = args[4].split("\\.", 2);
