@@ -173,5 +173,34 @@ class GatewayTest {
     assertThat(tap.transcript()).doesNotContain(keyholeOwnSecret).contains("secret://upstream_token");
     planted.assertAbsent("the audit trail", audit.asJsonLines());
     stderr.forEach(s -> planted.assertAbsent("stderr", s));
+    planted.assertAbsentFromTestLog();
+  }
+
+  @Test
+  void closingTheServer_endsEverySession_itsUpstream_andTheServersThreads() throws Exception {
+    McpSyncClient client = client();
+    try {
+      assertThat(call(client, "echo_env", Map.of()).isError()).isFalse();
+      List<ProcessHandle> running =
+          upstreamProcesses().stream().filter(ProcessHandle::isAlive).toList();
+      assertThat(running).hasSize(2);
+      assertThat(threads()).isNotEmpty();
+      server.close();
+      for (ProcessHandle h : running) {
+        h.onExit().get(30, TimeUnit.SECONDS);
+      }
+      assertThat(server.openSessions()).isZero();
+      assertThat(threads()).isEmpty();
+      assertThat(audit.types()).contains(dev.keyhole.audit.AuditEventType.TASK_CLOSED);
+    } finally {
+      client.close();
+    }
+  }
+
+  /** Live threads this module started (Jetty's pool, the sweeper, upstream readers). */
+  private static List<String> threads() {
+    return Thread.getAllStackTraces().keySet().stream().filter(Thread::isAlive)
+        .map(Thread::getName).filter(n -> n.startsWith("keyhole-mcp") || n.startsWith("keyhole-upstream"))
+        .toList();
   }
 }

@@ -205,6 +205,7 @@ class HttpBrokerTest {
         "elicitation/create");
     planted.assertAbsent("the audit trail", audit.asJsonLines());
     stderr.forEach(s -> planted.assertAbsent("stderr", s));
+    planted.assertAbsentFromTestLog();
   }
 
   @Test
