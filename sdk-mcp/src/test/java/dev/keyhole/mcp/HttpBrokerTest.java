@@ -208,21 +208,36 @@ class HttpBrokerTest {
     planted.assertAbsentFromTestLog();
   }
 
+  private static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\","
+      + "\"params\":{\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{"
+      + "\"name\":\"raw\",\"version\":\"1\"}}}";
+
+  private String auth() {
+    return "Authorization: Bearer " + endpoint.bearerToken() + "\r\n";
+  }
+
   @Test
-  void gate_refusesMissingOrWrongToken_foreignOrigin_andForeignHost() throws IOException {
-    String init = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{"
-        + "\"protocolVersion\":\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"raw\","
-        + "\"version\":\"1\"}}}";
-    String auth = "Authorization: Bearer " + endpoint.bearerToken() + "\r\n";
-    assertThat(post(init, "")).startsWith("HTTP/1.1 401");
-    assertThat(post(init, "Authorization: Bearer not-the-token-at-all\r\n")).startsWith("HTTP/1.1 401")
-        .contains("WWW-Authenticate: Bearer");
-    assertThat(post(init, auth + "Origin: https://evil.example\r\n")).startsWith("HTTP/1.1 403");
-    assertThat(post(init, auth, "evil.example:" + endpoint.port())).startsWith("HTTP/1.1 403");
-    String ok = post(init, auth + "Origin: http://localhost:6274\r\n");
+  void gate_refusesMissingOrWrongBearerToken() throws IOException {
+    assertThat(post(INIT, "")).startsWith("HTTP/1.1 401");
+    assertThat(post(INIT, "Authorization: Bearer not-the-token-at-all\r\n"))
+        .startsWith("HTTP/1.1 401").contains("WWW-Authenticate: Bearer");
+    assertThat(server.openSessions()).isZero();
+    String ok = post(INIT, auth() + "Origin: http://localhost:6274\r\n");
     assertThat(ok).startsWith("HTTP/1.1 200").containsIgnoringCase("mcp-session-id:");
     assertThat(server.openSessions()).isEqualTo(1);
     assertThat(endpoint.url().getHost()).isEqualTo("127.0.0.1");
+  }
+
+  @Test
+  void gate_refusesAForeignOrigin_evenWithTheToken() throws IOException {
+    assertThat(post(INIT, auth() + "Origin: https://evil.example\r\n")).startsWith("HTTP/1.1 403");
+    assertThat(server.openSessions()).isZero();
+  }
+
+  @Test
+  void gate_refusesAForeignHost_dnsRebinding_evenWithTheToken() throws IOException {
+    assertThat(post(INIT, auth(), "evil.example:" + endpoint.port())).startsWith("HTTP/1.1 403");
+    assertThat(server.openSessions()).isZero();
   }
 
   private String post(String body, String headers) throws IOException {
