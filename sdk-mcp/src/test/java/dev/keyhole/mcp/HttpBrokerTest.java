@@ -240,6 +240,27 @@ class HttpBrokerTest {
     assertThat(server.openSessions()).isZero();
   }
 
+  private static String sessionId(String response) {
+    return response.lines().filter(l -> l.toLowerCase(java.util.Locale.ROOT).startsWith("mcp-session-id:"))
+        .map(l -> l.substring(l.indexOf(':') + 1).strip()).findFirst().orElseThrow();
+  }
+
+  @Test
+  void anEndedSessionAnswers404_andItsHandlesAreDead_whileANewSessionWorks() throws IOException {
+    String first = sessionId(post(INIT, auth()));
+    String list = "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{"
+        + "\"name\":\"list_handles\",\"arguments\":{}}}";
+    String live = auth() + "Mcp-Session-Id: " + first + "\r\nMCP-Protocol-Version: 2025-06-18\r\n";
+    assertThat(post(list, live)).startsWith("HTTP/1.1 200");
+    clock.advance(Duration.ofMinutes(31));
+    server.sweep();
+    assertThat(server.openSessions()).isZero();
+    assertThat(post(list, live)).startsWith("HTTP/1.1 404");
+    String second = sessionId(post(INIT, auth()));
+    assertThat(second).isNotEqualTo(first);
+    assertThat(server.openSessions()).isEqualTo(1);
+  }
+
   private String post(String body, String headers) throws IOException {
     return post(body, headers, "127.0.0.1:" + endpoint.port());
   }
