@@ -95,7 +95,7 @@ class McpServeCommandTest {
       client.initialize();
       assertThat(client.listTools().tools()).extracting(McpSchema.Tool::name)
           .contains("list_handles", "http_request");
-      String handles = text(client.callTool(new McpSchema.CallToolRequest("list_handles", Map.of())));
+      String handles = text(client.callTool(McpSchema.CallToolRequest.builder("list_handles").arguments(Map.of()).build()));
       assertThat(handles).contains("secret://api_token", "the test token", "api.example.com");
       LeakAssertions.assertNoLeak("list_handles", handles, secret);
     } finally {
@@ -115,14 +115,14 @@ class McpServeCommandTest {
         "--http", "--token-file", tokenFile.toString()));
     pb.environment().put("KH_CLI_TOKEN", secret);
     Process p = pb.start();
-    StringBuffer err = new StringBuffer();
+    List<String> err = java.util.Collections.synchronizedList(new ArrayList<>());
     CompletableFuture<String> listening = new CompletableFuture<>();
     Thread reader = new Thread(() -> {
       try (BufferedReader r = new BufferedReader(
           new InputStreamReader(p.getErrorStream(), StandardCharsets.UTF_8))) {
         String line;
         while ((line = r.readLine()) != null) {
-          err.append(line).append('\n');
+          err.add(line);
           if (line.startsWith("keyhole: MCP server listening on ")) {
             listening.complete(line.substring("keyhole: MCP server listening on ".length()));
           }
@@ -136,7 +136,7 @@ class McpServeCommandTest {
     reader.start();
     try {
       String url = listening.get(60, TimeUnit.SECONDS);
-      assertThat(url).as(err.toString()).startsWith("http://127.0.0.1:").endsWith("/mcp");
+      assertThat(url).as(String.join("\n", err)).startsWith("http://127.0.0.1:").endsWith("/mcp");
       McpSyncClient client = McpClient.sync(HttpClientStreamableHttpTransport
               .builder(url.substring(0, url.length() - "/mcp".length()))
               .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
@@ -144,7 +144,7 @@ class McpServeCommandTest {
               .build())
           .requestTimeout(Duration.ofSeconds(30)).build();
       client.initialize();
-      assertThat(text(client.callTool(new McpSchema.CallToolRequest("list_handles", Map.of()))))
+      assertThat(text(client.callTool(McpSchema.CallToolRequest.builder("list_handles").arguments(Map.of()).build())))
           .contains("secret://api_token");
       client.closeGracefully();
       p.destroy();
@@ -153,7 +153,8 @@ class McpServeCommandTest {
     } finally {
       p.destroyForcibly();
     }
-    assertThat(err.toString()).contains("the one in").doesNotContain(token);
-    LeakAssertions.assertNoLeak("stderr", err.toString(), secret);
+    String stderr = String.join("\n", err);
+    assertThat(stderr).contains("the one in").doesNotContain(token);
+    LeakAssertions.assertNoLeak("stderr", stderr, secret);
   }
 }

@@ -98,7 +98,7 @@ public final class KeyholeMcpServer implements AutoCloseable {
       return th;
     });
     long period = Math.max(1, Math.min(b.idleTimeout.toSeconds() / 2, 30));
-    sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
+    var unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, period, period, TimeUnit.SECONDS);
   }
 
   private dev.keyhole.Redactor redactorOrNone() {
@@ -188,7 +188,10 @@ public final class KeyholeMcpServer implements AutoCloseable {
         .jsonMapper(json)
         .tools(specs(pre.task, upstreamTools))
         .build();
-    running.add(server::close);
+    running.add(() -> {
+      server.close();
+      hook.ended.complete(null);
+    });
     try {
       hook.ended.join();
     } finally {

@@ -146,11 +146,16 @@ final class Sessions {
     }
   }
 
-  /** Ends sessions whose task has expired or that were idle longer than the idle timeout. */
+  /**
+   * Ends sessions whose task has expired, and HTTP sessions idle longer than the idle timeout (a
+   * stdio session lives as long as its pipe).
+   */
   void sweep() {
     Instant now = clock.instant();
     for (Session s : List.copyOf(open.values())) {
-      if (!s.task.isOpen() || Duration.between(s.lastSeen, now).compareTo(idleTimeout) > 0) {
+      boolean idle = "http".equals(s.info.transport())
+          && Duration.between(s.lastSeen, now).compareTo(idleTimeout) > 0;
+      if (!s.task.isOpen() || idle) {
         close(s.id);
       }
     }

@@ -96,7 +96,7 @@ final class UpstreamProcess implements AutoCloseable {
   }
 
   McpSchema.CallToolResult call(String tool, Map<String, Object> arguments) {
-    return client.callTool(new McpSchema.CallToolRequest(tool, arguments));
+    return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(arguments).build());
   }
 
   boolean isAlive() {

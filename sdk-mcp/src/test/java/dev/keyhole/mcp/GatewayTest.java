@@ -101,7 +101,7 @@ class GatewayTest {
   }
 
   private static McpSchema.CallToolResult call(McpSyncClient c, String tool, Map<String, Object> a) {
-    return c.callTool(new McpSchema.CallToolRequest(tool, a));
+    return c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(a).build());
   }
 
   private static String text(McpSchema.CallToolResult r) {

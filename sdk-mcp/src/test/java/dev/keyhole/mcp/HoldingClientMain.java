@@ -30,7 +30,7 @@ public final class HoldingClientMain {
         .initializationTimeout(Duration.ofSeconds(60))
         .build();
     client.initialize();
-    McpSchema.CallToolResult r = client.callTool(new McpSchema.CallToolRequest("echo_env", Map.of()));
+    McpSchema.CallToolResult r = client.callTool(McpSchema.CallToolRequest.builder("echo_env").arguments(Map.of()).build());
     System.out.println(Boolean.TRUE.equals(r.isError()) ? "FAILED" : "READY");
     System.out.flush();
     new CountDownLatch(1).await();

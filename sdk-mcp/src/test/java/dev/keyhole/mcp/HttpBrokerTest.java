@@ -148,7 +148,7 @@ class HttpBrokerTest {
       throws IOException {
     @SuppressWarnings("unchecked")
     Map<String, Object> args = new ObjectMapper().readValue(json, Map.class);
-    return c.callTool(new McpSchema.CallToolRequest(tool, args));
+    return c.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
   }
 
   private static String text(McpSchema.CallToolResult r) {
@@ -312,7 +312,7 @@ class HttpBrokerTest {
     // the client's next request is refused with 404, so the client must start a new session
     McpSchema.CallToolResult r;
     try {
-      r = alice.callTool(new McpSchema.CallToolRequest("list_handles", Map.of()));
+      r = alice.callTool(McpSchema.CallToolRequest.builder("list_handles").arguments(Map.of()).build());
       assertThat(text(r)).doesNotContain("alice-0");
     } catch (RuntimeException expected) {
       assertThat(expected).hasMessageNotContaining(planted.api);

@@ -132,7 +132,7 @@ class StdioBrokerTest {
       throws Exception {
     @SuppressWarnings("unchecked")
     Map<String, Object> args = new ObjectMapper().readValue(json, Map.class);
-    return client.callTool(new McpSchema.CallToolRequest(tool, args));
+    return client.callTool(McpSchema.CallToolRequest.builder(tool).arguments(args).build());
   }
 
   @Test

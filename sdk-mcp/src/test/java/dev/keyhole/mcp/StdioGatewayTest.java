@@ -60,14 +60,12 @@ class StdioGatewayTest {
     List<String> seen = new ArrayList<>();
     try {
       client.initialize();
-      McpSchema.CallToolResult env = client.callTool(new McpSchema.CallToolRequest("echo_env",
-          Map.of()));
+      McpSchema.CallToolResult env = client.callTool(McpSchema.CallToolRequest.builder("echo_env").arguments(Map.of()).build());
       String text = ((McpSchema.TextContent) env.content().get(0)).text();
       assertThat(text).contains("UPSTREAM_TOKEN=secret://upstream_token")
           .doesNotContain("KH_PROVIDER_CREDENTIAL").doesNotContain("KH_UPSTREAM");
       seen.add(text);
-      McpSchema.CallToolResult args = client.callTool(new McpSchema.CallToolRequest("echo_args",
-          Map.of("token", "secret://query_token")));
+      McpSchema.CallToolResult args = client.callTool(McpSchema.CallToolRequest.builder("echo_args").arguments(Map.of("token", "secret://query_token")).build());
       assertThat(((McpSchema.TextContent) args.content().get(0)).text())
           .contains("secret://query_token");
       seen.add(((McpSchema.TextContent) args.content().get(0)).text());
