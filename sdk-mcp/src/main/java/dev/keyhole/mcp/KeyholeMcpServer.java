@@ -179,15 +179,7 @@ public final class KeyholeMcpServer implements AutoCloseable {
     }
     SessionHooks.Stdio hook = new SessionHooks.Stdio(
         new StdioServerTransportProvider(json, in, out), sessions);
-    McpSyncServer server = McpServer.sync(hook)
-        .serverInfo("keyhole", version)
-        .instructions(INSTRUCTIONS)
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .requestTimeout(approvalTimeout)
-        .validateToolInputs(false)
-        .jsonMapper(json)
-        .tools(specs(pre.task, upstreamTools))
-        .build();
+    McpSyncServer server = configure(McpServer.sync(hook), pre.task, upstreamTools);
     running.add(() -> {
       server.close();
       hook.ended.complete(null);
@@ -222,15 +214,7 @@ public final class KeyholeMcpServer implements AutoCloseable {
             .mcpEndpoint(options.path())
             .build();
     SessionHooks.Streamable hook = new SessionHooks.Streamable(provider, sessions);
-    McpSyncServer server = McpServer.sync(hook)
-        .serverInfo("keyhole", version)
-        .instructions(INSTRUCTIONS)
-        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
-        .requestTimeout(approvalTimeout)
-        .validateToolInputs(false)
-        .jsonMapper(json)
-        .tools(specs(null, upstreamTools))
-        .build();
+    McpSyncServer server = configure(McpServer.sync(hook), null, upstreamTools);
     McpHttpEndpoint endpoint;
     try {
       endpoint = McpHttpEndpoint.start(options, provider, new HttpGate(options.tokenBytes(),
@@ -249,6 +233,19 @@ public final class KeyholeMcpServer implements AutoCloseable {
           + " loopback address: anyone who can reach it and has the token can use the handles");
     }
     return endpoint;
+  }
+
+  /** The server settings both transports share. */
+  private <S extends McpServer.SyncSpecification<S>> McpSyncServer configure(S spec,
+      @Nullable TaskScope describeWith, List<McpSchema.Tool> upstreamTools) {
+    return spec.serverInfo("keyhole", version)
+        .instructions(INSTRUCTIONS)
+        .capabilities(McpSchema.ServerCapabilities.builder().tools(false).build())
+        .requestTimeout(approvalTimeout)
+        .validateToolInputs(false)
+        .jsonMapper(json)
+        .tools(specs(describeWith, upstreamTools))
+        .build();
   }
 
   private List<String> reservedNames() {

@@ -5,6 +5,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import java.util.List;
@@ -19,29 +20,15 @@ import reactor.core.publisher.Mono;
 final class SessionHooks {
   private SessionHooks() {}
 
-  /** Stdio: one session; it ends when the client closes stdin or the transport is closed. */
-  static final class Stdio implements McpServerTransportProvider {
-    private final McpServerTransportProvider delegate;
-    private final Sessions sessions;
-    final CompletableFuture<Void> ended = new CompletableFuture<>();
+  /** The provider methods both decorators pass through unchanged. */
+  private abstract static class Delegating<P extends McpServerTransportProviderBase>
+      implements McpServerTransportProviderBase {
+    final P delegate;
+    final Sessions sessions;
 
-    Stdio(McpServerTransportProvider delegate, Sessions sessions) {
+    Delegating(P delegate, Sessions sessions) {
       this.delegate = delegate;
       this.sessions = sessions;
-    }
-
-    @Override
-    public void setSessionFactory(McpServerSession.Factory factory) {
-      delegate.setSessionFactory(transport -> {
-        Closing closing = new Closing(transport);
-        McpServerSession session = factory.create(closing);
-        sessions.open(session.getId(), new McpSessionInfo("stdio", null));
-        closing.onClose = () -> {
-          sessions.close(session.getId());
-          ended.complete(null);
-        };
-        return session;
-      });
     }
 
     @Override
@@ -62,6 +49,30 @@ final class SessionHooks {
     @Override
     public List<String> protocolVersions() {
       return delegate.protocolVersions();
+    }
+  }
+
+  /** Stdio: one session; it ends when the client closes stdin or the transport is closed. */
+  static final class Stdio extends Delegating<McpServerTransportProvider>
+      implements McpServerTransportProvider {
+    final CompletableFuture<Void> ended = new CompletableFuture<>();
+
+    Stdio(McpServerTransportProvider delegate, Sessions sessions) {
+      super(delegate, sessions);
+    }
+
+    @Override
+    public void setSessionFactory(McpServerSession.Factory factory) {
+      delegate.setSessionFactory(transport -> {
+        Closing closing = new Closing(transport);
+        McpServerSession session = factory.create(closing);
+        sessions.open(session.getId(), new McpSessionInfo("stdio", null));
+        closing.onClose = () -> {
+          sessions.close(session.getId());
+          ended.complete(null);
+        };
+        return session;
+      });
     }
   }
 
@@ -113,13 +124,10 @@ final class SessionHooks {
   }
 
   /** Streamable HTTP: a session starts with each {@code initialize}. */
-  static final class Streamable implements McpStreamableServerTransportProvider {
-    private final McpStreamableServerTransportProvider delegate;
-    private final Sessions sessions;
-
+  static final class Streamable extends Delegating<McpStreamableServerTransportProvider>
+      implements McpStreamableServerTransportProvider {
     Streamable(McpStreamableServerTransportProvider delegate, Sessions sessions) {
-      this.delegate = delegate;
-      this.sessions = sessions;
+      super(delegate, sessions);
     }
 
     @Override
@@ -130,26 +138,6 @@ final class SessionHooks {
         sessions.open(started.session().getId(), new McpSessionInfo("http", client));
         return started;
       });
-    }
-
-    @Override
-    public Mono<Void> notifyClients(String method, Object params) {
-      return delegate.notifyClients(method, params);
-    }
-
-    @Override
-    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
-      return delegate.notifyClient(sessionId, method, params);
-    }
-
-    @Override
-    public Mono<Void> closeGracefully() {
-      return delegate.closeGracefully();
-    }
-
-    @Override
-    public List<String> protocolVersions() {
-      return delegate.protocolVersions();
     }
   }
 }

@@ -1,6 +1,5 @@
 package dev.keyhole.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -10,7 +9,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
 import dev.keyhole.TaskOptions;
@@ -61,10 +59,7 @@ class HttpBrokerTest {
 
   @BeforeEach
   void start() throws IOException {
-    api = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-    api.start();
-    api.stubFor(get(urlPathEqualTo("/user")).willReturn(aResponse().withStatus(200)
-        .withBody("seen {{request.headers.Authorization}}").withTransformers("response-template")));
+    api = TestApi.start();
     Policy policy = Policy.parse("""
         version: 1
         taskTtl: 2h
@@ -167,7 +162,7 @@ class HttpBrokerTest {
     McpSyncClient alice = javaClient("alice", true);
     McpSchema.CallToolResult mine = call(alice, "http_request", userCall("api_token"));
     assertThat(mine.isError()).as(text(mine)).isFalse();
-    assertThat(text(mine)).contains("seen Bearer secret://api_token");
+    assertThat(text(mine)).contains("\"seen\":\"Bearer secret://api_token\"");
     results.add(text(mine));
     McpSchema.CallToolResult approved = call(alice, "http_request", userCall("deploy_token"));
     assertThat(approved.isError()).as(text(approved)).isFalse();

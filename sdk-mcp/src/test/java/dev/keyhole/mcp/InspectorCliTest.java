@@ -1,6 +1,5 @@
 package dev.keyhole.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.get;
 import static com.github.tomakehurst.wiremock.client.WireMock.getRequestedFor;
@@ -9,7 +8,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.abort;
 
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -40,10 +38,7 @@ class InspectorCliTest {
 
   @BeforeEach
   void start() throws IOException {
-    api = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-    api.start();
-    api.stubFor(get(urlPathEqualTo("/user")).willReturn(aResponse().withStatus(200)
-        .withBody("token was {{request.headers.Authorization}}").withTransformers("response-template")));
+    api = TestApi.start();
     policy = dir.resolve("policy.yaml");
     audit = dir.resolve("audit.jsonl");
     Files.writeString(policy, """
@@ -150,7 +145,7 @@ class InspectorCliTest {
         "--tool-name", "http_request",
         "--tool-arg", "url=http://localhost:" + api.port() + "/user",
         "--tool-arg", "headers={\"Authorization\":\"Bearer secret://api_token\"}");
-    assertThat(called).contains("HTTP 200", "token was Bearer secret://api_token")
+    assertThat(called).contains("HTTP 200", "Bearer secret://api_token", "octo")
         .doesNotContain("\"isError\": true");
     api.verify(1, getRequestedFor(urlPathEqualTo("/user"))
         .withHeader("Authorization", equalTo("Bearer " + planted.api)));

@@ -1,7 +1,5 @@
 package dev.keyhole.mcp;
 
-import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
-import static com.github.tomakehurst.wiremock.client.WireMock.any;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyRequestedFor;
 import static com.github.tomakehurst.wiremock.client.WireMock.anyUrl;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
@@ -13,7 +11,6 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.github.tomakehurst.wiremock.WireMockServer;
-import com.github.tomakehurst.wiremock.core.WireMockConfiguration;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.mcp.client.DefaultMcpClient;
@@ -52,13 +49,7 @@ class StdioBrokerTest {
 
   @BeforeEach
   void start() throws Exception {
-    api = new WireMockServer(WireMockConfiguration.options().dynamicPort().bindAddress("127.0.0.1"));
-    api.start();
-    api.stubFor(get(urlPathEqualTo("/user")).willReturn(aResponse().withStatus(200)
-        .withHeader("Content-Type", "application/json")
-        .withBody("{\"login\":\"octo\",\"seen\":\"{{request.headers.Authorization}}\"}")
-        .withTransformers("response-template")));
-    api.stubFor(any(urlPathEqualTo("/evil")).willReturn(aResponse().withStatus(200)));
+    api = TestApi.start();
     policy = dir.resolve("keyhole-policy.yaml");
     audit = dir.resolve("audit.jsonl");
     Files.writeString(policy, """

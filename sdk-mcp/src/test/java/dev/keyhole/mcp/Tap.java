@@ -29,7 +29,8 @@ public final class Tap {
     }
   }
 
-  private static void pump(InputStream from, OutputStream to, OutputStream record) {
+  /** Copies {@code from} to {@code to}, recording every byte; closes {@code to} at the end. */
+  static void pump(InputStream from, OutputStream to, OutputStream record) {
     byte[] buf = new byte[8192];
     try {
       int n;

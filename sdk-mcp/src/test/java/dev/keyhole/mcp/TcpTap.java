@@ -60,27 +60,7 @@ final class TcpTap implements AutoCloseable {
   }
 
   private static void pipe(InputStream from, OutputStream to, ByteArrayOutputStream record) {
-    Thread t = new Thread(() -> {
-      byte[] buf = new byte[8192];
-      try {
-        int n;
-        while ((n = from.read(buf)) > 0) {
-          synchronized (record) {
-            record.write(buf, 0, n);
-          }
-          to.write(buf, 0, n);
-          to.flush();
-        }
-      } catch (IOException e) {
-        // closed
-      } finally {
-        try {
-          to.close();
-        } catch (IOException e) {
-          // closed
-        }
-      }
-    }, "tcp-tap-pipe");
+    Thread t = new Thread(() -> Tap.pump(from, to, record), "tcp-tap-pipe");
     t.setDaemon(true);
     t.start();
   }
