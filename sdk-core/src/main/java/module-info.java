@@ -11,6 +11,7 @@ module dev.keyhole.core {
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.timelimiter;
   requires io.github.resilience4j.core;
+  requires com.nulabinc.zxcvbn;
   requires transitive java.net.http;
 
   exports dev.keyhole;

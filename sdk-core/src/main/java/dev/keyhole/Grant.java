@@ -20,7 +20,9 @@ import org.jspecify.annotations.Nullable;
  *
  * <p>Deny by default: a grant with no tools can be used by no tool ({@code "*"} allows every tool,
  * and should be rare). A grant with no destinations cannot be used by a tool call that has a
- * destination (an HTTP request, say); a grant with no commands cannot be used by the process tool.
+ * destination (an HTTP request, say); a grant <em>with</em> destinations cannot be used by a call
+ * whose destination is unknown, unless the tool is in {@link #unboundTools()}; a grant with no
+ * commands cannot be used by the process tool.
  *
  * <p>Immutable; build with {@link #builder(String)}. Contains no secret.
  */
@@ -35,6 +37,7 @@ public final class Grant {
   private final Set<String> tools;
   private final List<HostPattern> destinations;
   private final Set<String> commands;
+  private final Set<String> unboundTools;
   private final @Nullable Integer maxUses;
   private final @Nullable Duration ttl;
   private final boolean approvalRequired;
@@ -49,6 +52,7 @@ public final class Grant {
     this.tools = Collections.unmodifiableSet(new LinkedHashSet<>(b.tools));
     this.destinations = List.copyOf(b.destinations);
     this.commands = Collections.unmodifiableSet(new LinkedHashSet<>(b.commands));
+    this.unboundTools = Collections.unmodifiableSet(new LinkedHashSet<>(b.unboundTools));
     this.maxUses = b.maxUses;
     this.ttl = b.ttl;
     this.approvalRequired = b.approvalRequired;
@@ -69,6 +73,7 @@ public final class Grant {
     b.tools.addAll(tools);
     b.destinations.addAll(destinations);
     b.commands.addAll(commands);
+    b.unboundTools.addAll(unboundTools);
     b.maxUses = maxUses;
     b.ttl = ttl;
     b.approvalRequired = approvalRequired;
@@ -113,6 +118,15 @@ public final class Grant {
     return commands;
   }
 
+  /**
+   * Tools that may send this grant's value to a destination Keyhole cannot check (they declare
+   * none). Only meaningful when {@link #destinations()} is not empty: such a grant otherwise denies
+   * every use whose destination is unknown. {@link Policy#warnings()} reports every entry.
+   */
+  public Set<String> unboundTools() {
+    return unboundTools;
+  }
+
   public OptionalInt maxUses() {
     return maxUses == null ? OptionalInt.empty() : OptionalInt.of(maxUses);
   }
@@ -153,10 +167,19 @@ public final class Grant {
     return tools.contains(ANY_TOOL) || tools.contains(toolName);
   }
 
-  /** Whether {@code host} matches one of the destinations. */
-  public boolean allowsDestination(String host) {
+  /** As {@link #allowsDestination(Destination)} for a URL or bare host; false when unparseable. */
+  public boolean allowsDestination(String urlOrHost) {
+    try {
+      return allowsDestination(Destination.parse(urlOrHost));
+    } catch (InvalidDestinationException e) {
+      return false;
+    }
+  }
+
+  /** Whether {@code destination} (scheme, host and port) matches one of the destinations. */
+  public boolean allowsDestination(Destination destination) {
     for (HostPattern p : destinations) {
-      if (p.matches(host)) {
+      if (p.matches(destination)) {
         return true;
       }
     }
@@ -178,6 +201,9 @@ public final class Grant {
     }
     if (!commands.isEmpty()) {
       sb.append(" commands=").append(commands);
+    }
+    if (!unboundTools.isEmpty()) {
+      sb.append(" unboundTools=").append(unboundTools);
     }
     if (maxUses != null) {
       sb.append(" maxUses=").append(maxUses);
@@ -213,6 +239,7 @@ public final class Grant {
     private final Set<String> tools = new LinkedHashSet<>();
     private final List<HostPattern> destinations = new ArrayList<>();
     private final Set<String> commands = new LinkedHashSet<>();
+    private final Set<String> unboundTools = new LinkedHashSet<>();
     private @Nullable Integer maxUses;
     private @Nullable Duration ttl;
     private boolean approvalRequired;
@@ -280,6 +307,23 @@ public final class Grant {
       return this;
     }
 
+    /**
+     * Tools (also listed in {@code tools}) that may use the handle with an unknown destination
+     * although the grant lists destinations: an explicit, reviewable exception to the fail-closed
+     * rule, reported by {@link Policy#warnings()}.
+     */
+    public Builder unboundTools(String... toolNames) {
+      for (String t : toolNames) {
+        unboundTools.add(Objects.requireNonNull(t, "tool"));
+      }
+      return this;
+    }
+
+    public Builder unboundTools(Iterable<String> toolNames) {
+      toolNames.forEach(t -> unboundTools.add(Objects.requireNonNull(t, "tool")));
+      return this;
+    }
+
     public Builder maxUses(int uses) {
       if (uses < 1) {
         throw new IllegalArgumentException(
@@ -328,6 +372,12 @@ public final class Grant {
         throw new PolicyFileException(
             "Grant '" + handle.name() + "' names no tools, so no tool could use it; list the tool"
                 + " names that may use it (or '*' for any tool)");
+      }
+      for (String t : unboundTools) {
+        if (!tools.contains(t) && !tools.contains(ANY_TOOL)) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' lists '" + t + "' in"
+              + " unboundTools but not in tools; add it to tools too, or remove it");
+        }
       }
       for (String c : commands) {
         if (c.isBlank() || c.contains("/") || c.contains("\\")) {

@@ -1,31 +1,32 @@
 package dev.keyhole;
 
-import java.net.IDN;
-import java.util.Locale;
 import java.util.Objects;
 import java.util.regex.Pattern;
+import org.jspecify.annotations.Nullable;
 
 /**
- * An allowed destination host: exact ({@code api.github.com}) or a wildcard for subdomains
+ * An allowed destination: an exact host ({@code api.github.com}) or a wildcard for subdomains
  * ({@code *.github.com}, which matches {@code api.github.com} and {@code a.b.github.com} but not
- * {@code github.com} itself). Hosts compare case-insensitively, IDN hosts in their ASCII form; IPv6
- * literals may be written with or without brackets. A port, path or scheme is not part of a pattern.
+ * {@code github.com} itself), optionally with a port ({@code api.github.com:8443}). A pattern
+ * without a port allows only the scheme's default port (443 for https, 80 for http). Hosts compare
+ * as {@link Destination} normalises them: case-insensitively, IDN hosts as A-labels, no trailing
+ * dot; IPv6 literals in brackets when a port follows ({@code [::1]:8443}). No scheme or path.
  */
 public final class HostPattern {
-  private static final Pattern LABELS =
-      Pattern.compile("(?:[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)(?:\\.[a-z0-9](?:[a-z0-9-]{0,61}[a-z0-9])?)*");
-  private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+");
+  private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
 
   private final String host;
   private final boolean wildcard;
+  private final int port; // 0 = the scheme's default port
 
-  private HostPattern(String host, boolean wildcard) {
+  private HostPattern(String host, boolean wildcard, int port) {
     this.host = host;
     this.wildcard = wildcard;
+    this.port = port;
   }
 
   /**
-   * Parses {@code host} or {@code *.domain}.
+   * Parses {@code host}, {@code *.domain}, optionally followed by {@code :port}.
    *
    * @throws IllegalArgumentException naming the problem
    */
@@ -34,43 +35,64 @@ public final class HostPattern {
     String p = pattern.strip();
     boolean wild = p.startsWith("*.");
     String h = wild ? p.substring(2) : p;
-    String norm = normalizeHost(h);
+    int port = 0;
+    String portText = null;
+    if (h.startsWith("[")) {
+      int close = h.indexOf(']');
+      if (close > 0 && close + 1 < h.length() && h.charAt(close + 1) == ':') {
+        portText = h.substring(close + 2);
+        h = h.substring(0, close + 1);
+      }
+    } else if (h.indexOf(':') >= 0 && h.indexOf(':') == h.lastIndexOf(':')) {
+      portText = h.substring(h.indexOf(':') + 1);
+      h = h.substring(0, h.indexOf(':'));
+    }
+    if (portText != null) {
+      if (!PORT.matcher(portText).matches() || Integer.parseInt(portText) < 1
+          || Integer.parseInt(portText) > 65535) {
+        throw invalid(pattern);
+      }
+      port = Integer.parseInt(portText);
+    }
+    String norm = Destination.normalizeHost(h);
     if (norm == null || (wild && norm.indexOf('.') < 0 && !norm.equals("localhost"))) {
-      throw new IllegalArgumentException(
-          "'" + SecretRef.abbreviate(pattern) + "' is not a host pattern; expected a host name such"
-              + " as 'api.github.com', a wildcard such as '*.github.com' (at least two labels after"
-              + " '*.'), or an IP address; no scheme, port or path");
+      throw invalid(pattern);
     }
-    return new HostPattern(norm, wild);
+    return new HostPattern(norm, wild, port);
   }
 
-  /** Lower-case ASCII form of a host, or null when it is not a valid host name or IP literal. */
-  static String normalizeHost(String host) {
-    String h = host.strip();
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    if (h.endsWith(".")) {
-      h = h.substring(0, h.length() - 1);
-    }
-    if (h.isEmpty()) {
-      return null;
-    }
-    String lower = h.toLowerCase(Locale.ROOT);
-    if (lower.indexOf(':') >= 0) {
-      return IPV6.matcher(lower).matches() ? lower : null;
-    }
+  private static IllegalArgumentException invalid(String pattern) {
+    return new IllegalArgumentException(
+        "'" + SecretRef.abbreviate(pattern) + "' is not a host pattern; expected a host name such"
+            + " as 'api.github.com', a wildcard such as '*.github.com' (at least two labels after"
+            + " '*.'), or an IP address, optionally with a port ('api.github.com:8443'); no scheme"
+            + " or path");
+  }
+
+  /** Whether {@code destination}'s host and port match this pattern. */
+  public boolean matches(Destination destination) {
+    boolean portOk = port == 0 ? destination.hasDefaultPort() : destination.port() == port;
+    return portOk && matchesHost(destination.host());
+  }
+
+  /**
+   * Whether a URL or bare host (parsed with {@link Destination#parse}; a bare host means https)
+   * matches; false when it cannot be parsed.
+   */
+  public boolean matches(String urlOrHost) {
     try {
-      lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return null;
+      return matches(Destination.parse(urlOrHost));
+    } catch (InvalidDestinationException e) {
+      return false;
     }
-    return LABELS.matcher(lower).matches() && lower.length() <= 253 ? lower : null;
   }
 
-  /** Whether {@code host} (a bare host, no port) matches this pattern. */
-  public boolean matches(String host) {
-    String h = isPlainLowerAscii(host) ? host : normalizeHost(host);
+  /**
+   * Whether {@code host} (a bare host name, no port) matches this pattern's host part, ignoring the
+   * port. Prefer {@link #matches(Destination)}, which checks the port too.
+   */
+  public boolean matchesHost(String host) {
+    String h = Destination.normalizeHost(host);
     if (h == null) {
       return false;
     }
@@ -80,40 +102,29 @@ public final class HostPattern {
     return h.length() > this.host.length() + 1 && h.endsWith("." + this.host);
   }
 
-  /** Already in normal form: lower-case ASCII letters, digits, '-' and '.', no edge dots. */
-  private static boolean isPlainLowerAscii(String host) {
-    int n = host.length();
-    if (n == 0 || n > 253 || host.charAt(0) == '.' || host.charAt(n - 1) == '.') {
-      return false;
-    }
-    char prev = 0;
-    for (int i = 0; i < n; i++) {
-      char c = host.charAt(i);
-      boolean ok = (c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.';
-      if (!ok || (c == '.' && prev == '.')) {
-        return false;
-      }
-      prev = c;
-    }
-    return true;
-  }
-
   public boolean isWildcard() {
     return wildcard;
   }
 
+  /** The port this pattern allows, or empty for the scheme's default port. */
+  public java.util.OptionalInt port() {
+    return port == 0 ? java.util.OptionalInt.empty() : java.util.OptionalInt.of(port);
+  }
+
   @Override
-  public boolean equals(Object o) {
-    return o instanceof HostPattern p && p.host.equals(host) && p.wildcard == wildcard;
+  public boolean equals(@Nullable Object o) {
+    return o instanceof HostPattern p && p.host.equals(host) && p.wildcard == wildcard
+        && p.port == port;
   }
 
   @Override
   public int hashCode() {
-    return host.hashCode() * 2 + (wildcard ? 1 : 0);
+    return (host.hashCode() * 2 + (wildcard ? 1 : 0)) * 31 + port;
   }
 
   @Override
   public String toString() {
-    return wildcard ? "*." + host : host;
+    String h = host.indexOf(':') >= 0 && port != 0 ? "[" + host + "]" : host;
+    return (wildcard ? "*." : "") + h + (port == 0 ? "" : ":" + port);
   }
 }

@@ -4,7 +4,9 @@ import dev.keyhole.internal.PolicyLoader;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Collection;
+import java.util.ArrayList;
 import java.util.Collections;
+import java.util.List;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -34,18 +36,34 @@ import java.util.Optional;
  *     commands: [aws]
  * }</pre>
  *
+ * <p>Fail-closed rules: a grant that lists {@code destinations} denies every use whose destination
+ * is unknown (the tool declares none, or the model gave none as text) unless the tool is listed in
+ * the grant's {@code unboundTools}, which {@link #warnings()} reports.
+ *
  * Unknown keys and invalid values are rejected with the file, the path and the reason. Immutable.
  */
 public final class Policy {
   /** Default task lifetime when neither the policy nor the task says: 15 minutes. */
   public static final Duration DEFAULT_TASK_TTL = Duration.ofMinutes(15);
 
+  private static final System.Logger LOG = System.getLogger(Policy.class.getName());
+
   private final Map<String, Grant> grants;
   private final Duration taskTtl;
+  private final List<String> warnings;
 
   private Policy(Builder b) {
     this.grants = Collections.unmodifiableMap(new LinkedHashMap<>(b.grants));
     this.taskTtl = b.taskTtl;
+    List<String> w = new ArrayList<>();
+    for (Grant g : grants.values()) {
+      if (!g.unboundTools().isEmpty()) {
+        w.add("Grant '" + g.name() + "' lets tools " + g.unboundTools() + " send its value to a"
+            + " destination Keyhole cannot check (unboundTools), although it lists destinations "
+            + g.destinations() + "; make sure those tools really need that");
+      }
+    }
+    this.warnings = List.copyOf(w);
   }
 
   public static Builder builder() {
@@ -63,7 +81,7 @@ public final class Policy {
    * @throws PolicyFileException naming the file, path and reason
    */
   public static Policy load(Path file) {
-    return PolicyLoader.load(file);
+    return PolicyLoader.load(file).logWarnings(file.toString());
   }
 
   /**
@@ -72,7 +90,7 @@ public final class Policy {
    * @param sourceName used in error messages, e.g. the file name
    */
   public static Policy parse(String text, String sourceName) {
-    return PolicyLoader.parse(text, sourceName);
+    return PolicyLoader.parse(text, sourceName).logWarnings(sourceName);
   }
 
   public Builder toBuilder() {
@@ -93,6 +111,22 @@ public final class Policy {
 
   public Duration taskTtl() {
     return taskTtl;
+  }
+
+  /**
+   * What a reviewer should look at: grants that relax a fail-closed rule ({@code unboundTools}).
+   * Also logged (WARNING, logger {@code dev.keyhole.Policy}) when a policy file is loaded.
+   */
+  public List<String> warnings() {
+    return warnings;
+  }
+
+  /** Logs {@link #warnings()}; called when a policy is loaded from a file or text. */
+  public Policy logWarnings(String source) {
+    for (String w : warnings) {
+      LOG.log(System.Logger.Level.WARNING, source + ": " + w);
+    }
+    return this;
   }
 
   @Override

@@ -16,8 +16,17 @@ public class PolicyViolationException extends KeyholeException {
     UNKNOWN_HANDLE,
     /** The grant does not list the calling tool. */
     TOOL_NOT_ALLOWED,
-    /** The destination host is not in the grant's destinations (or none was given). */
+    /** The destination (scheme, host, port) is not in the grant's destinations. */
     DESTINATION_NOT_ALLOWED,
+    /**
+     * The grant lists destinations but the call's destination is unknown: the tool declares none,
+     * or the model sent it missing, null, not as text, or unparseable. Fails closed.
+     */
+    DESTINATION_UNKNOWN,
+    /** A handle appeared in an argument the tool does not declare as a handle parameter. */
+    HANDLE_NOT_ALLOWED_IN_PARAMETER,
+    /** The model-written arguments hold a live secret value (in any registered form). */
+    VALUE_IN_ARGUMENTS,
     /** The grant's maximum number of uses is used up. */
     MAX_USES_EXCEEDED,
     /** The grant's own TTL has run out (the task may still be open). */

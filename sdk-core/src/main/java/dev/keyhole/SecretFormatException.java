@@ -1,5 +1,7 @@
 package dev.keyhole;
 
+import org.jspecify.annotations.Nullable;
+
 /**
  * The secret exists but is not in the expected shape: not JSON when a JSON key was asked for, empty,
  * binary where text was needed, a provider answer with no value. The message never quotes the value.
@@ -9,5 +11,10 @@ public class SecretFormatException extends KeyholeException {
 
   public SecretFormatException(String message) {
     super(message);
+  }
+
+  /** With a cause; the cause's text must not contain a value either (redact it first). */
+  public SecretFormatException(String message, @Nullable Throwable cause) {
+    super(message, cause);
   }
 }

@@ -104,7 +104,8 @@ public final class SecretValue implements Destroyable, AutoCloseable {
 
   /**
    * A copy of {@code source} whose {@code reveal*} calls notify {@code observer}. Keyhole uses this
-   * to audit reads of values it hands to tools.
+   * to audit reads of values it hands to tools. Like {@link #copy()}, a copy of a view is itself a
+   * view of the same value, and dies with it.
    */
   public static SecretValue observedCopy(SecretValue source, AccessObserver observer) {
     Objects.requireNonNull(observer, "observer");
@@ -122,7 +123,13 @@ public final class SecretValue implements Destroyable, AutoCloseable {
     return new SecretValue(source, observer);
   }
 
-  /** An independent copy (destroying one does not destroy the other). */
+  /**
+   * An independent copy: destroying one does not destroy the other.
+   *
+   * <p>Security: a copy of a view (what a task scope hands a tool) is another view of the same
+   * value, with the same observer: it holds no plaintext of its own and dies with the task like
+   * the view it was made from, so a tool cannot keep a value past its task by copying it.
+   */
   public SecretValue copy() {
     return copy(observer);
   }
@@ -131,7 +138,7 @@ public final class SecretValue implements Destroyable, AutoCloseable {
     SecretValue src = source;
     if (src != null) {
       checkLive();
-      return src.copy(obs);
+      return new SecretValue(src, obs);
     }
     synchronized (this) {
       checkLive();

@@ -6,6 +6,7 @@ import java.util.Optional;
  * The guarded tool call running on the current thread, if any. Lets code deep inside a tool (an SDK
  * credentials provider, an HTTP interceptor) resolve handles for the same tool and task, under the
  * same policy, without passing the scope around; and lets it refuse to work outside a tool call.
+ * Read-only: only {@link ToolGuard} sets it, after its checks passed.
  */
 public final class ToolExecution {
   private static final ThreadLocal<ToolExecution> CURRENT = new ThreadLocal<>();
@@ -26,10 +27,11 @@ public final class ToolExecution {
   }
 
   /**
-   * Runs {@code body} as tool {@code toolName} of {@code task}. Used by {@link ToolGuard}; adapters
-   * that run tools on their own threads call it too.
+   * Runs {@code body} as a checked call of {@code use}'s tool in {@code task}. Only {@link
+   * ToolGuard} calls it, after the policy check: no code outside a guard can mark a call as
+   * checked.
    */
-  public static <T> T runAs(TaskScope task, Use use, java.util.concurrent.Callable<T> body) throws Exception {
+  static <T> T runAs(TaskScope task, Use use, java.util.concurrent.Callable<T> body) throws Exception {
     ToolExecution previous = CURRENT.get();
     CURRENT.set(new ToolExecution(task, use.toolName(), use));
     try {

@@ -32,7 +32,7 @@ class AuditNoValueTest {
         .approvalHandler(r -> ApprovalDecision.deny("no; request was " + r.arguments()))
         .expirySweep(false).build()) {
       TaskScope t = k.openTask(TaskOptions.builder().allPolicyGrants().agentId("agent-1").build());
-      ToolGuard g = ToolGuard.builder(t).destination("tool", n -> java.util.Optional.of(n.path("url").asText())).build();
+      ToolGuard g = ToolGuard.builder(t).destinationParameter("tool", "url").handleParameters("tool", "x").build();
       g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}", inv -> "got " + inv.arguments());
       Throwable t0 = catchThrowable(() -> g.call("tool", "{\"url\":\"https://api.example.com\",\"x\":\"secret://a\"}",
           inv -> { throw new RuntimeException("failed with " + inv.secret("a").revealString()); }));

@@ -73,7 +73,7 @@ class KeyholeLifecycleTest {
     try (Keyhole k = Keyhole.builder().provider(InMemoryProvider.create().put("a", v)).auditSink(sink)
         .expirySweep(false).build();
         TaskScope t = k.openTask(TaskOptions.builder().grant(Grant.builder("a").ref("memory:a").tools("*").build()).build())) {
-      assertThat(t.toolGuard().call("echo", "{\"x\":\"secret://a\"}", inv -> inv.arguments()))
+      assertThat(ToolGuard.builder(t).handleParameters("echo", "x").build().call("echo", "{\"x\":\"secret://a\"}", inv -> inv.arguments()))
           .doesNotContain(v).contains("secret://a");
     }
     String logFile = System.getProperty("org.slf4j.simpleLogger.logFile");

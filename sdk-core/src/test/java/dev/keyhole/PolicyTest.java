@@ -112,9 +112,17 @@ class PolicyTest {
     assertThat(HostPattern.parse("*.example.com").matches("a.b.example.com")).isTrue();
     assertThat(HostPattern.parse("*.example.com").matches("example.com")).isFalse();
     assertThat(HostPattern.parse("*.example.com").matches("evilexample.com")).isFalse();
-    assertThat(HostPattern.parse("[::1]").matches("::1")).isTrue();
+    assertThat(HostPattern.parse("[::1]").matches("[::1]")).isTrue();
+    assertThat(HostPattern.parse("::1").matches("http://[::1]/x")).isTrue();
     assertThat(HostPattern.parse("127.0.0.1").matches("127.0.0.1")).isTrue();
-    for (String bad : new String[] {"https://a.com", "a.com:443", "*.com", "a.com/x", "", "*"}) {
+    assertThat(HostPattern.parse("api.github.com").matches("api.github.com:8443")).isFalse();
+    assertThat(HostPattern.parse("api.github.com").matches("http://api.github.com")).isTrue();
+    assertThat(HostPattern.parse("api.github.com").matches("http://api.github.com:443")).isFalse();
+    assertThat(HostPattern.parse("api.github.com:8443").matches("api.github.com:8443")).isTrue();
+    assertThat(HostPattern.parse("api.github.com:8443").matches("api.github.com")).isFalse();
+    assertThat(HostPattern.parse("[::1]:8443").matches("https://[::1]:8443/x")).isTrue();
+    assertThat(HostPattern.parse("bücher.example").matches("xn--bcher-kva.example")).isTrue();
+    for (String bad : new String[] {"https://a.com", "a.com:x", "a.com:70000", "*.com", "a.com/x", "", "*"}) {
       assertThatThrownBy(() -> HostPattern.parse(bad)).as(bad).isInstanceOf(IllegalArgumentException.class);
     }
   }

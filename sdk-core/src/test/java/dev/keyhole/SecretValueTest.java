@@ -123,13 +123,17 @@ class SecretValueTest {
     view.destroy(); // ends access through this view only
     assertThatThrownBy(view::revealChars).isInstanceOf(IllegalStateException.class);
     assertThat(other.revealString()).isEqualTo(secret);
-    SecretValue independent = other.copy();
-    master.destroy(); // the task ends: every view dies, copies made on purpose do not
+    SecretValue copyOfView = other.copy();
+    copyOfView.destroy(); // ends access through the copy only
+    assertThat(other.revealString()).isEqualTo(secret);
+    SecretValue viewCopy = other.copy();
+    master.destroy(); // the task ends: every view dies, and so does every copy of a view
     assertThat(other.isDestroyed()).isTrue();
     assertThatThrownBy(other::revealBytes).isInstanceOf(IllegalStateException.class)
         .hasMessageNotContaining(secret);
     assertThat(other.toString()).isEqualTo("SecretValue[destroyed]");
-    assertThat(independent.revealString()).isEqualTo(secret);
+    assertThat(viewCopy.isDestroyed()).isTrue();
+    assertThatThrownBy(viewCopy::revealString).isInstanceOf(IllegalStateException.class);
     assertThat(seen).hasSize(1);
   }
 

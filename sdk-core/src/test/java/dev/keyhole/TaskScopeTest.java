@@ -103,7 +103,7 @@ class TaskScopeTest {
   void resolve_plainHttp_isDenied_unlessLocalhostAllowed() {
     try (TaskScope task = open("github_token")) {
       assertThatThrownBy(() -> task.resolve(SecretHandle.of("github_token"),
-              Use.byTool("http_request").withDestination("api.github.com", true)))
+              Use.byTool("http_request").withDestination("http://api.github.com")))
           .isInstanceOf(PolicyViolationException.class)
           .satisfies(e -> assertThat(((PolicyViolationException) e).reason()).isEqualTo(Reason.INSECURE_TRANSPORT));
     }
@@ -111,7 +111,7 @@ class TaskScopeTest {
         .allowHttpLocalhost(true).build();
     try (TaskScope task = keyhole.openTask(TaskOptions.builder().grant(local).build())) {
       assertThat(task.resolve(SecretHandle.of("local"), Use.byTool("http_request")
-          .withDestination("localhost", true)).revealString()).isEqualTo(db);
+          .withDestination("http://localhost")).revealString()).isEqualTo(db);
     }
   }
 

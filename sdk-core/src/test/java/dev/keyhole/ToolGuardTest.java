@@ -27,14 +27,18 @@ class ToolGuardTest {
   void setUp() {
     Policy policy = Policy.builder()
         .grant(Grant.builder("github_token").ref("memory:gh").tools("http_request", "echo")
-            .destinations("api.github.com").build())
+            .destinations("api.github.com").unboundTools("echo").build())
         .grant(Grant.builder("other").ref("memory:other").tools("echo").build())
         .build();
     keyhole = Keyhole.builder().provider(InMemoryProvider.create().put("gh", token).put("other", other))
         .policy(policy).auditSink(audit).expirySweep(false).build();
     task = keyhole.openTask(TaskOptions.builder().taskId("guard-test").allPolicyGrants().build());
     guard = ToolGuard.builder(task)
-        .destination("http_request", args -> Optional.ofNullable(args.path("url").textValue()))
+        .destinationParameter("http_request", "url")
+        .handleParameter("http_request", HandleParameter.of("headers").embedded(true))
+        .handleParameter("http_request", HandleParameter.of("list").embedded(true))
+        .handleParameters("http_request", "raw", "h")
+        .handleParameters("echo", "a", "b")
         .build();
   }
 
@@ -52,7 +56,7 @@ class ToolGuardTest {
         inv -> {
           seen.set(inv.argumentsTree());
           assertThat(inv.originalArguments()).doesNotContain(token);
-          assertThat(inv.destination()).contains("api.github.com");
+          assertThat(inv.destination()).contains(Destination.parse("api.github.com"));
           assertThat(inv.secret("github_token").revealString()).isEqualTo(token);
           return "ok";
         });
@@ -121,7 +125,7 @@ class ToolGuardTest {
     assertThatThrownBy(() -> guard.call("echo", "{\"a\":\"secret://_bad\"}", inv -> ""))
         .isInstanceOf(InvalidHandleException.class).hasMessageContaining("Malformed handle token");
     assertThatThrownBy(() -> guard.call("echo", "{\"secret://other\":\"x\"}", inv -> ""))
-        .isInstanceOf(InvalidHandleException.class).hasMessageContaining("argument name");
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("argument name");
     assertThatThrownBy(() -> guard.call("echo", "{\"a\":\"secret://someone_elses\"}", inv -> ""))
         .isInstanceOf(PolicyViolationException.class).hasMessageContaining("not granted");
     assertThatThrownBy(() -> guard.call("echo", "{not json", inv -> ""))
@@ -129,9 +133,11 @@ class ToolGuardTest {
   }
 
   @Test
-  void closedTask_deniesEveryHandle_butToolsWithoutHandlesStillRun() {
+  void closedTask_runsNoTool() {
     task.close();
     assertThatThrownBy(() -> guard.call("echo", "{\"a\":\"secret://other\"}", inv -> ""))
+        .isInstanceOf(TaskClosedException.class);
+    assertThatThrownBy(() -> guard.call("echo", "{}", inv -> ""))
         .isInstanceOf(TaskClosedException.class);
   }
 

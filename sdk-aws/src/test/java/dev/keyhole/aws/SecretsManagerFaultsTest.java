@@ -17,6 +17,7 @@ import dev.keyhole.SecretNotFoundException;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolGuard;
 import dev.keyhole.Use;
 import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.testkit.FakeClock;
@@ -171,7 +172,7 @@ class SecretsManagerFaultsTest {
     aws.fake.putSecret("faults/api", apiKey);
     TaskScope task = openTask(Duration.ofSeconds(3));
 
-    String result = task.toolGuard().call("query",
+    String result = ToolGuard.builder(task).handleParameters("query", "dsn", "key").build().call("query",
         "{\"dsn\":\"secret://db\",\"key\":\"secret://api\"}", call -> {
           assertThat(call.secret("db").revealString()).isEqualTo(password);
           assertThat(call.secret("api").revealString()).isEqualTo(apiKey);

@@ -95,8 +95,9 @@ class TaskCredentialsProviderTest {
 
       Throwable t = catchThrowable(() ->
           task.toolGuard().call("whoami", "{}", call -> sts.getCallerIdentity().arn()));
-      assertThat(t).isInstanceOf(ToolFailedException.class);
-      assertThat(t.getMessage()).contains("report-7").contains("has ended");
+      // A closed task runs no tool at all: the guard refuses before the AWS call is attempted.
+      assertThat(t).isInstanceOf(TaskClosedException.class);
+      assertThat(t.getMessage()).contains("report-7").contains("closed");
       assertThatThrownBy(creds::resolveCredentials).isInstanceOf(TaskClosedException.class);
       assertThat(creds.toString()).contains("dead");
       aws.wm.verify(1, action("GetCallerIdentity"));

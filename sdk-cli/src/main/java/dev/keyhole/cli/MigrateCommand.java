@@ -38,7 +38,8 @@ import picocli.CommandLine.ParentCommand;
     footer = {
         "  --to local   owner-only files in ~/.config/keyhole/local-store, outside",
         "               the repository; references dotenv:/abs/path#KEY, which",
-        "               Keyhole's DotenvProvider resolves.",
+        "               Keyhole's DotenvProvider resolves when built with that",
+        "               directory as its base directory.",
         "  --to op      1Password through a Connect server: one item per file",
         "               (title REPO-PATH, or --item), one concealed field per key,",
         "               in --vault. Needs OP_CONNECT_HOST and OP_CONNECT_TOKEN.",

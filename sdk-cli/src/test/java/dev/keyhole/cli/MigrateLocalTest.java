@@ -1,7 +1,9 @@
 package dev.keyhole.cli;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyhole.InvalidReferenceException;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
 import dev.keyhole.SecretRef;
@@ -81,8 +83,12 @@ class MigrateLocalTest {
     repo.assertNoSecretInWorkingTree(github, dbPassword, pem);
     LeakAssertions.assertNoLeak("apply output", run.all(), github, dbPassword, pem);
 
-    // every reference resolves to the original value with core's DotenvProvider
-    DotenvProvider provider = DotenvProvider.withBaseDir(repo.root);
+    // every reference resolves to the original value with core's DotenvProvider, whose base
+    // directory is the local store (references outside a provider's base directory are refused)
+    DotenvProvider provider = DotenvProvider.withBaseDir(repo.state.resolve("local-store"));
+    assertThatThrownBy(() -> DotenvProvider.withBaseDir(repo.root)
+        .resolve(SecretRef.parse(parsed.get("GITHUB_TOKEN"))))
+        .isInstanceOf(InvalidReferenceException.class).hasMessageContaining("allowPathsOutsideBaseDir");
     Map<String, String> expected = Map.of("GITHUB_TOKEN", github, "DB_PASSWORD", dbPassword,
         "PRIVATE_KEY", pem);
     for (var e : expected.entrySet()) {
@@ -211,7 +217,8 @@ class MigrateLocalTest {
         "#db_password\n  port: 5432\n");
     String ref = yaml.lines().filter(l -> l.contains("password:")).findFirst().orElseThrow()
         .substring("  password: ".length());
-    assertThat(DotenvProvider.withBaseDir(repo.root).resolve(SecretRef.parse(ref)).value()
+    assertThat(DotenvProvider.withBaseDir(repo.state.resolve("local-store"))
+        .resolve(SecretRef.parse(ref)).value()
         .revealString()).isEqualTo(password);
     repo.assertNoSecretInWorkingTree(password);
 

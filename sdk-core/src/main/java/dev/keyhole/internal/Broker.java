@@ -9,6 +9,7 @@ import dev.keyhole.Policy;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
+import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretRef;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskOptions;
@@ -30,6 +31,7 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -52,6 +54,7 @@ public final class Broker {
   private final ResolutionCache cache;
   private final Fingerprinter fingerprinter;
   private final RedactionEngine redaction;
+  private final RedactionEngine registering;
   private final Map<String, DefaultTaskScope> open = new ConcurrentHashMap<>();
   private final ExecutorService providerExecutor;
   private final @Nullable ScheduledExecutorService sweeper;
@@ -70,6 +73,7 @@ public final class Broker {
     this.cache = new ResolutionCache(cacheSettings, clock);
     this.fingerprinter = new Fingerprinter(fingerprintKey);
     this.redaction = engine != null ? engine : DefaultRedactionEngines.create(clock);
+    this.registering = new RegisteringEngine(redaction);
     this.providerList = List.copyOf(providers);
     this.issuerList = List.copyOf(issuerList);
 
@@ -98,7 +102,7 @@ public final class Broker {
     this.providerExecutor = Executors.newCachedThreadPool(daemon("keyhole-provider-"));
     for (String id : ids.keySet()) {
       callers.put(id, new ProviderCaller(id, resilienceById.getOrDefault(id, resilience), clock,
-          providerExecutor));
+          providerExecutor, redaction));
     }
     for (String id : resilienceById.keySet()) {
       if (!ids.containsKey(id)) {
@@ -196,8 +200,13 @@ public final class Broker {
     return clock;
   }
 
+  /**
+   * The engine that task scopes register values with. Its {@code register} redacts a failure
+   * against the value being registered (a third-party engine may quote it), and turns a failure
+   * that is not a {@link KeyholeException} into one that names only its type.
+   */
   public RedactionEngine redactionEngine() {
-    return redaction;
+    return registering;
   }
 
   List<String> issuerParts(String issuerId) {
@@ -240,12 +249,74 @@ public final class Broker {
           .reference(ref.toString()).outcome("ok").latency(Duration.ofNanos(System.nanoTime() - t0))
           .attribute("version", r.version().orElse("")));
       return r;
-    } catch (KeyholeException e) {
+    } catch (KeyholeException failure) {
+      KeyholeException e = redactAgainstCached(failure, ref, handleName);
       audit.record(audit.event(AuditEventType.PROVIDER_CALL)
           .taskId(task == null ? null : task.taskId()).handle(handleName).provider(p.id())
           .reference(ref.toString()).outcome(outcomeOf(e)).reason(e.getClass().getSimpleName())
           .latency(Duration.ofNanos(System.nanoTime() - t0)));
       throw e;
+    }
+  }
+
+  /**
+   * The value being fetched may be known from an earlier fetch that is still cached (fresh or
+   * stale) although no open task has it registered any more: a failure quoting it is redacted too.
+   */
+  private KeyholeException redactAgainstCached(KeyholeException e, SecretRef ref,
+      String handleName) {
+    Optional<ResolvedSecret> known = cache.peek(ref);
+    if (known.isEmpty()) {
+      return e;
+    }
+    try {
+      return ErrorRedaction.redact(e, ErrorRedaction.withValue(redaction, known.get().value(),
+          SecretHandle.of(handleName).token()));
+    } finally {
+      known.get().destroy();
+    }
+  }
+
+  /** Delegates to the engine; see {@link #redactionEngine()}. */
+  private static final class RegisteringEngine implements RedactionEngine {
+    private final RedactionEngine engine;
+
+    RegisteringEngine(RedactionEngine engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public Registration register(SecretValue value, SecretHandle handle) {
+      try {
+        return engine.register(value, handle);
+      } catch (KeyholeException e) {
+        throw ErrorRedaction.redact(e, ErrorRedaction.withValue(engine, value, handle.token()));
+      } catch (RuntimeException e) {
+        // Its message may hold anything, so it is not copied; only the type is named.
+        throw new KeyholeException("The redaction engine failed to register the value of " + handle
+            + " (" + e.getClass().getName() + "); redaction engines must throw KeyholeException"
+            + " subtypes whose messages never contain a value", null, false);
+      }
+    }
+
+    @Override
+    public String redact(String text) {
+      return engine.redact(text);
+    }
+
+    @Override
+    public boolean containsSecret(CharSequence text) {
+      return engine.containsSecret(text);
+    }
+
+    @Override
+    public StreamingRedactor streaming() {
+      return engine.streaming();
+    }
+
+    @Override
+    public String toString() {
+      return engine.toString();
     }
   }
 
@@ -261,6 +332,9 @@ public final class Broker {
 
   /** Fetches the not-yet-cached references of one provider in a single batch call. */
   void prefetch(Collection<SecretRef> refs, @Nullable DefaultTaskScope task) {
+    if (cache.storesNothing()) {
+      return; // a batch result could not be kept for the per-reference lookups that follow
+    }
     Map<SecretProvider, List<SecretRef>> byProvider = new LinkedHashMap<>();
     for (SecretRef ref : refs) {
       SecretProvider p = providersByScheme.get(ref.scheme());

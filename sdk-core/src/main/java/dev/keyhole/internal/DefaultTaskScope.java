@@ -1,7 +1,6 @@
 package dev.keyhole.internal;
 
 import dev.keyhole.ApprovalDecision;
-import dev.keyhole.ApprovalRequest;
 import dev.keyhole.Grant;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
@@ -43,7 +42,7 @@ public final class DefaultTaskScope implements TaskScope {
   private enum State { OPEN, CLOSED, EXPIRED }
 
   /** A lease with less than this left is renewed on its next use. */
-  static final Duration RENEW_BEFORE = Duration.ofSeconds(60);
+  static final Duration RENEW_BEFORE = TaskLeases.RENEW_BEFORE;
 
   /** Where a handle's value comes from. */
   private record Binding(Grant grant, @Nullable String issuerPart) {}
@@ -55,12 +54,11 @@ public final class DefaultTaskScope implements TaskScope {
   private final Instant expiresAt;
   private final Map<SecretHandle, Binding> bindings = new LinkedHashMap<>();
   private final Map<String, AtomicInteger> uses = new ConcurrentHashMap<>();
-  private final Map<String, ApprovalDecision> approvals = new ConcurrentHashMap<>();
+  private final Approvals approvals;
   // Read lock-free on the hot path; written only under this scope's monitor.
   private final Map<SecretHandle, SecretValue> values = new ConcurrentHashMap<>();
   private final Map<SecretHandle, String> fingerprints = new ConcurrentHashMap<>();
-  private final Map<String, CredentialLease> leases = new HashMap<>();
-  private final Map<String, List<RedactionEngine.Registration>> leaseRegistrations = new HashMap<>();
+  private final TaskLeases leases;
   private final List<RedactionEngine.Registration> registrations = new ArrayList<>();
   private volatile State state = State.OPEN;
   private final ToolGuard defaultGuard;
@@ -72,6 +70,8 @@ public final class DefaultTaskScope implements TaskScope {
     this.agentId = options.agentId().orElse(null);
     this.openedAt = openedAt;
     this.expiresAt = openedAt.plus(ttl);
+    this.approvals = new Approvals(broker, taskId, agentId);
+    this.leases = new TaskLeases(broker, taskId, agentId, new LeaseOwner());
     for (Grant g : grants.values()) {
       List<String> parts = g.issuer().map(broker::issuerParts).orElse(List.of());
       List<SecretHandle> hs = g.handlesFor(parts);
@@ -215,7 +215,7 @@ public final class DefaultTaskScope implements TaskScope {
           .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName()).fingerprint(fp)
           .attribute("as", how)));
       a.record(a.event(AuditEventType.USE_ALLOWED).taskId(taskId).agentId(agentId)
-          .handle(h.name()).tool(use.toolName()).destination(use.destination()).outcome("ok")
+          .handle(h.name()).tool(use.toolName()).destination(dest(use)).outcome("ok")
           .fingerprint(fp));
     } else {
       copy = SecretValue.observedView(master, null);
@@ -305,40 +305,9 @@ public final class DefaultTaskScope implements TaskScope {
     if (b == null) {
       throw denyUnknown(h, use);
     }
-    Grant g = b.grant;
-    if (!g.allowsTool(use.toolName())) {
-      throw deny(h, use, Reason.TOOL_NOT_ALLOWED, "Tool '" + use.toolName() + "' may not use handle "
-          + h + " in task '" + taskId + "'; its grant allows tools " + g.tools()
-          + ". Add the tool to the grant's 'tools' in the policy if this use is intended.");
-    }
-    if (use.destination() != null) {
-      if (g.destinations().isEmpty()) {
-        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to any"
-            + " destination (host '" + use.destination() + "'): its grant lists no destinations."
-            + " Add the host to the grant's 'destinations' in the policy if this use is intended.");
-      }
-      if (!g.allowsDestination(use.destination())) {
-        throw deny(h, use, Reason.DESTINATION_NOT_ALLOWED, "Handle " + h + " may not be sent to host '"
-            + use.destination() + "'; its grant allows " + g.destinations()
-            + ". Add the host to the grant's 'destinations' in the policy if this use is intended.");
-      }
-      if (use.plainHttp() && !(g.allowHttpLocalhost() && isLoopback(use.destination()))) {
-        throw deny(h, use, Reason.INSECURE_TRANSPORT, "Handle " + h + " may not be sent over plain"
-            + " http to '" + use.destination() + "'; use https (plain http is allowed only to"
-            + " localhost, and only when the grant sets 'allowHttpLocalhost: true')");
-      }
-    }
-    if (use.command() != null) {
-      String exe = baseName(use.command());
-      if (!g.commands().contains(exe)) {
-        throw deny(h, use, Reason.COMMAND_NOT_ALLOWED, "Command '" + exe + "' may not use handle "
-            + h + "; its grant allows commands " + g.commands()
-            + ". Add the executable to the grant's 'commands' in the policy if this use is intended.");
-      }
-    }
-    if (g.ttl().isPresent() && !broker.clock().instant().isBefore(openedAt.plus(g.ttl().get()))) {
-      throw deny(h, use, Reason.GRANT_EXPIRED, "The grant of handle " + h + " expired "
-          + g.ttl().get() + " after task '" + taskId + "' opened; open a new task to use it again");
+    PolicyCheck.Denial d = PolicyCheck.check(b.grant, h, use, broker.clock().instant(), openedAt, taskId);
+    if (d != null) {
+      throw deny(h, use, d.reason(), d.message());
     }
   }
 
@@ -347,42 +316,19 @@ public final class DefaultTaskScope implements TaskScope {
     if (!g.approvalRequired()) {
       return;
     }
-    ApprovalDecision d = approvals.get(g.name());
-    if (d == null) {
-      synchronized (approvals) {
-        d = approvals.get(g.name());
-        if (d == null) {
-          Audit a = broker.audit();
-          a.record(a.event(AuditEventType.APPROVAL_REQUESTED).taskId(taskId).agentId(agentId)
-              .handle(h.name()).tool(use.toolName()).destination(use.destination()));
-          ApprovalRequest req = new ApprovalRequest(taskId, agentId, use.toolName(), h.name(),
-              use.destination(), broker.redactor().redact(use.arguments()));
-          try {
-            d = broker.approvalHandler().decide(req);
-          } catch (RuntimeException e) {
-            d = ApprovalDecision.deny("the approval handler failed (" + e.getClass().getSimpleName() + ")");
-          }
-          if (d == null) {
-            d = ApprovalDecision.deny("the approval handler returned no decision");
-          }
-          approvals.put(g.name(), d);
-          a.record(a.event(d.approved() ? AuditEventType.APPROVAL_GRANTED : AuditEventType.APPROVAL_DENIED)
-              .taskId(taskId).agentId(agentId).handle(h.name()).tool(use.toolName())
-              .outcome(d.approved() ? "approved" : "denied")
-              .reason(d.approved() ? null : broker.redactor().redact(d.reason())));
-        }
-      }
-    }
+    ApprovalDecision d = approvals.decide(g, h, use);
     if (!d.approved()) {
-      throw deny(h, use, Reason.APPROVAL_DENIED, "Use of handle " + h + " in task '" + taskId
-          + "' was not approved: " + broker.redactor().redact(d.reason()));
+      throw deny(h, use, Reason.APPROVAL_DENIED, "Use of handle " + h + " by tool '"
+          + use.toolName() + "'" + (use.destination() == null ? "" : " towards " + use.destination())
+          + " in task '" + taskId + "' was not approved: " + broker.redactor().redact(d.reason()));
     }
   }
 
   private SecretValue valueOf(SecretHandle h) {
     Binding b = bindings.get(h);
     if (b.issuerPart != null) {
-      return leaseValue(h, b); // checks the lease's expiry on every use
+      // checks the lease's expiry on every use
+      return leases.value(b.grant, b.issuerPart, openedAt, expiresAt);
     }
     SecretValue v = values.get(h);
     if (v != null) {
@@ -415,112 +361,52 @@ public final class DefaultTaskScope implements TaskScope {
     }
   }
 
-  /**
-   * The current lease's value for an issuer handle. A lease is issued on first use and renewed when
-   * less than {@link #RENEW_BEFORE} of it is left (a task may outlive the longest credential the
-   * issuer can mint, e.g. an STS role's maximum session): the old lease is revoked (or left to
-   * expire) and wiped, and its values stay redacted for the engine's grace period.
-   */
-  private SecretValue leaseValue(SecretHandle h, Binding b) {
-    Grant g = b.grant;
-    CredentialLease lease;
-    synchronized (leases) {
-      lease = leases.get(g.name());
-      if (lease != null && !broker.clock().instant().plus(RENEW_BEFORE).isBefore(lease.expiresAt())) {
-        retireLease(g, lease, "renewed");
-        lease = null;
-      }
-      if (lease == null) {
-        lease = issueLease(g, h);
-      }
-    }
-    SecretValue v = lease.values().get(b.issuerPart);
-    if (v == null) {
-      throw new KeyholeException("Credential issuer '" + g.issuer().orElse("?") + "' returned no '"
-          + b.issuerPart + "' part for grant '" + g.name() + "'");
-    }
-    return v;
-  }
-
-  private CredentialLease issueLease(Grant g, SecretHandle h) {
-    CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
-    Instant now = broker.clock().instant();
-    Duration life = Duration.between(now, expiresAt);
-    if (g.ttl().isPresent()) {
-      Duration grantLeft = Duration.between(now, openedAt.plus(g.ttl().get()));
-      life = grantLeft.compareTo(life) < 0 ? grantLeft : life;
-    }
-    IssueRequest req = new IssueRequest(taskId, agentId, g.name(), life, g.issuerParameters());
-    long t0 = System.nanoTime();
-    Audit a = broker.audit();
-    CredentialLease lease;
-    try {
-      lease = broker.caller(issuer.id()).call("grant '" + g.name() + "'", () -> issuer.issue(req));
-    } catch (KeyholeException e) {
-      a.record(a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
-          .handle(g.name()).provider(issuer.id()).outcome(Broker.outcomeOf(e))
-          .reason(e.getClass().getSimpleName()).latency(Duration.ofNanos(System.nanoTime() - t0)));
-      throw e;
-    }
-    List<RedactionEngine.Registration> regs = new ArrayList<>();
-    synchronized (this) {
-      if (state != State.OPEN) {
-        safeRevoke(issuer, lease);
-        throw new TaskClosedException("Task '" + taskId + "' closed while issuing " + h, false);
-      }
-      try {
-        for (Map.Entry<SecretHandle, Binding> e : bindings.entrySet()) {
-          Binding bb = e.getValue();
-          if (bb.grant.name().equals(g.name()) && bb.issuerPart != null) {
-            SecretValue part = lease.values().get(bb.issuerPart);
-            if (part != null) {
-              values.put(e.getKey(), part);
-              fingerprints.remove(e.getKey());
-              regs.add(broker.redactionEngine().register(part, e.getKey()));
+  /** Publishes lease parts as this task's values, under this scope's monitor. */
+  private final class LeaseOwner implements TaskLeases.Owner {
+    @Override
+    public List<RedactionEngine.Registration> publish(Grant g, CredentialLease lease) {
+      List<RedactionEngine.Registration> regs = new ArrayList<>();
+      synchronized (DefaultTaskScope.this) {
+        if (state != State.OPEN) {
+          throw new TaskClosedException("Task '" + taskId + "' closed while issuing grant '"
+              + g.name() + "'", false);
+        }
+        try {
+          for (Map.Entry<SecretHandle, Binding> e : bindings.entrySet()) {
+            Binding bb = e.getValue();
+            if (bb.grant.name().equals(g.name()) && bb.issuerPart != null) {
+              SecretValue part = lease.values().get(bb.issuerPart);
+              if (part != null) {
+                values.put(e.getKey(), part);
+                fingerprints.remove(e.getKey());
+                regs.add(broker.redactionEngine().register(part, e.getKey()));
+              }
             }
           }
+        } catch (KeyholeException e) {
+          regs.forEach(RedactionEngine.Registration::unregister);
+          throw e;
         }
-      } catch (KeyholeException e) {
-        regs.forEach(RedactionEngine.Registration::unregister);
-        safeRevoke(issuer, lease);
-        throw e;
+        registrations.addAll(regs);
       }
-      registrations.addAll(regs);
-      leaseRegistrations.put(g.name(), regs);
-      leases.put(g.name(), lease);
+      return regs;
     }
-    var ev = a.event(AuditEventType.CREDENTIAL_ISSUED).taskId(taskId).agentId(agentId)
-        .handle(g.name()).provider(issuer.id()).outcome("ok")
-        .latency(Duration.ofNanos(System.nanoTime() - t0))
-        .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString());
-    lease.attributes().forEach(ev::attribute);
-    a.record(ev);
-    return lease;
+
+    @Override
+    public void forget(Grant g) {
+      synchronized (DefaultTaskScope.this) {
+        bindings.forEach((handle, bb) -> {
+          if (bb.grant.name().equals(g.name())) {
+            values.remove(handle);
+            fingerprints.remove(handle);
+          }
+        });
+      }
+    }
   }
 
-  /** Ends one lease of a still-open task (renewal). The caller holds the lease map's monitor. */
-  private void retireLease(Grant g, CredentialLease lease, String why) {
-    List<RedactionEngine.Registration> regs;
-    synchronized (this) {
-      leases.remove(g.name());
-      regs = leaseRegistrations.remove(g.name());
-      bindings.forEach((handle, bb) -> {
-        if (bb.grant.name().equals(g.name())) {
-          values.remove(handle);
-          fingerprints.remove(handle);
-        }
-      });
-    }
-    CredentialIssuer issuer = broker.issuer(g.issuer().orElseThrow());
-    boolean revoked = issuer != null && safeRevoke(issuer, lease);
-    if (regs != null) {
-      regs.forEach(RedactionEngine.Registration::unregister);
-    }
-    Audit a = broker.audit();
-    a.record(a.event(AuditEventType.CREDENTIAL_REVOKED).taskId(taskId).agentId(agentId)
-        .handle(g.name()).provider(issuer == null ? null : issuer.id())
-        .outcome(revoked && issuer.revocable() ? "revoked" : "left_to_expire").reason(why)
-        .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString()));
+  private static @Nullable String dest(Use use) {
+    return use.destination() == null ? null : use.destination().toString();
   }
 
   private PolicyViolationException unknown(SecretHandle h) {
@@ -533,7 +419,7 @@ public final class DefaultTaskScope implements TaskScope {
     PolicyViolationException e = unknown(h);
     Audit a = broker.audit();
     a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
-        .tool(use.toolName()).destination(use.destination()).outcome("denied")
+        .tool(use.toolName()).destination(dest(use)).outcome("denied")
         .reason(Reason.UNKNOWN_HANDLE.name()));
     return e;
   }
@@ -541,23 +427,8 @@ public final class DefaultTaskScope implements TaskScope {
   private PolicyViolationException deny(SecretHandle h, Use use, Reason reason, String message) {
     Audit a = broker.audit();
     a.record(a.event(AuditEventType.USE_DENIED).taskId(taskId).agentId(agentId).handle(h.name())
-        .tool(use.toolName()).destination(use.destination()).outcome("denied").reason(reason.name()));
+        .tool(use.toolName()).destination(dest(use)).outcome("denied").reason(reason.name()));
     return new PolicyViolationException(reason, message);
-  }
-
-  static boolean isLoopback(String host) {
-    String h = host.toLowerCase(Locale.ROOT);
-    if (h.startsWith("[") && h.endsWith("]")) {
-      h = h.substring(1, h.length() - 1);
-    }
-    return h.equals("localhost") || h.endsWith(".localhost") || h.equals("::1")
-        || h.matches("127(\\.\\d{1,3}){3}");
-  }
-
-  private static String baseName(String command) {
-    String c = command.replace('\\', '/');
-    int slash = c.lastIndexOf('/');
-    return slash >= 0 ? c.substring(slash + 1) : c;
   }
 
   /** Called by the sweeper or lazily when the TTL has run out. */
@@ -572,7 +443,6 @@ public final class DefaultTaskScope implements TaskScope {
 
   private void end(State to) {
     List<SecretValue> toWipe;
-    Map<String, CredentialLease> toRevoke;
     List<RedactionEngine.Registration> toUnregister;
     synchronized (this) {
       if (state != State.OPEN) {
@@ -584,49 +454,17 @@ public final class DefaultTaskScope implements TaskScope {
       toUnregister = new ArrayList<>(registrations);
       registrations.clear();
     }
-    synchronized (leases) {
-      toRevoke = new LinkedHashMap<>(leases);
-      leases.clear();
-      leaseRegistrations.clear();
-    }
     Audit a = broker.audit();
     if (to == State.EXPIRED) {
       a.record(a.event(AuditEventType.TASK_EXPIRED).taskId(taskId).agentId(agentId));
     }
-    toRevoke.forEach((grant, lease) -> {
-      CredentialIssuer issuer = broker.issuer(bindingIssuer(grant));
-      boolean revoked = issuer != null && safeRevoke(issuer, lease);
-      a.record(a.event(AuditEventType.CREDENTIAL_REVOKED).taskId(taskId).agentId(agentId)
-          .handle(grant).provider(issuer == null ? null : issuer.id())
-          .outcome(revoked && issuer.revocable() ? "revoked" : "left_to_expire")
-          .attribute("leaseId", lease.leaseId()).attribute("expiresAt", lease.expiresAt().toString()));
-    });
+    leases.endAll();
     toWipe.forEach(SecretValue::destroy);
     toUnregister.forEach(RedactionEngine.Registration::unregister);
     broker.forget(this);
     a.record(a.event(AuditEventType.TASK_CLOSED).taskId(taskId).agentId(agentId)
         .outcome(to == State.EXPIRED ? "expired" : "closed")
         .attribute("uses", Integer.toString(uses.values().stream().mapToInt(AtomicInteger::get).sum())));
-  }
-
-  private String bindingIssuer(String grantName) {
-    for (Binding b : bindings.values()) {
-      if (b.grant.name().equals(grantName)) {
-        return b.grant.issuer().orElse("");
-      }
-    }
-    return "";
-  }
-
-  private static boolean safeRevoke(CredentialIssuer issuer, CredentialLease lease) {
-    try {
-      issuer.revoke(lease);
-      return true;
-    } catch (RuntimeException e) {
-      return false;
-    } finally {
-      lease.destroy();
-    }
   }
 
   @Override

@@ -1,5 +1,7 @@
 package dev.keyhole.internal;
 
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -23,17 +25,21 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /** Reads policy files by walking the Jackson tree, so every error can name its exact path. */
 public final class PolicyLoader {
-  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory());
+  // A key written twice is an error: a reviewer reads the first, Jackson would keep the last.
+  private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
+      .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
   private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
   private static final Set<String> GRANT_KEYS =
       Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
-          "approval", "allowHttpLocalhost", "description");
+          "approval", "allowHttpLocalhost", "description", "unboundTools");
+  private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
   private PolicyLoader() {}
@@ -54,11 +60,15 @@ public final class PolicyLoader {
     JsonNode root;
     try {
       root = YAML.readTree(text);
+    } catch (JsonParseException e) {
+      Optional<String> duplicate = duplicateKey(e);
+      if (duplicate.isPresent()) {
+        throw new PolicyFileException(source + ": line " + e.getLocation().getLineNr() + ": key '"
+            + duplicate.get() + "' appears twice in the same mapping (duplicate key); keep one");
+      }
+      throw notValid(e, source);
     } catch (JsonProcessingException e) {
-      String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
-          + ", column " + e.getLocation().getColumnNr();
-      throw new PolicyFileException(
-          source + ": not valid YAML/JSON" + where + ": " + e.getOriginalMessage());
+      throw notValid(e, source);
     }
     if (root == null || root.isMissingNode() || root.isNull()) {
       throw new PolicyFileException(source + ": the policy is empty; expected 'version: 1' and 'handles:'");
@@ -85,6 +95,22 @@ public final class PolicyLoader {
       }
     }
     return b.build();
+  }
+
+  private static PolicyFileException notValid(JsonProcessingException e, String source) {
+    String where = e.getLocation() == null ? "" : " at line " + e.getLocation().getLineNr()
+        + ", column " + e.getLocation().getColumnNr();
+    return new PolicyFileException(
+        source + ": not valid YAML/JSON" + where + ": " + e.getOriginalMessage());
+  }
+
+  /** The key a STRICT_DUPLICATE_DETECTION failure names, if {@code e} is one. */
+  private static Optional<String> duplicateKey(JsonParseException e) {
+    if (e.getLocation() == null) {
+      return Optional.empty();
+    }
+    Matcher m = DUPLICATE_FIELD.matcher(String.valueOf(e.getOriginalMessage()));
+    return m.matches() ? Optional.of(m.group(1)) : Optional.empty();
   }
 
   private static Grant grant(String name, JsonNode node, String path, String source) {
@@ -134,6 +160,7 @@ public final class PolicyLoader {
         }
       }
       g.commands(list(node.get("commands"), path + ".commands", source));
+      g.unboundTools(list(node.get("unboundTools"), path + ".unboundTools", source));
       if (node.has("maxUses")) {
         JsonNode m = node.get("maxUses");
         if (!m.canConvertToInt() || !m.isIntegralNumber() || m.asInt() < 1) {

@@ -2,6 +2,7 @@ package dev.keyhole.internal;
 
 import dev.keyhole.KeyholeException;
 import dev.keyhole.ProviderUnavailableException;
+import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
 import io.github.resilience4j.circuitbreaker.CallNotPermittedException;
 import io.github.resilience4j.circuitbreaker.CircuitBreaker;
@@ -21,7 +22,9 @@ import java.util.function.Supplier;
 /**
  * Retry(CircuitBreaker(TimeLimiter(call))) for one provider or issuer. Only retryable
  * {@link KeyholeException}s are retried and recorded as failures; an open breaker fails fast with a
- * retryable {@link ProviderUnavailableException} that is not retried.
+ * retryable {@link ProviderUnavailableException} that is not retried. The exception that finally
+ * leaves has every value the redactor knows replaced by its handle token (see {@link
+ * ErrorRedaction}): a provider's message may quote a live value despite the SPI contract.
  */
 public final class ProviderCaller {
   private final String id;
@@ -30,11 +33,14 @@ public final class ProviderCaller {
   private final TimeLimiter limiter;
   private final ExecutorService executor;
   private final ResilienceSettings settings;
+  private final Redactor redactor;
 
-  public ProviderCaller(String id, ResilienceSettings s, Clock clock, ExecutorService executor) {
+  public ProviderCaller(String id, ResilienceSettings s, Clock clock, ExecutorService executor,
+      Redactor redactor) {
     this.id = id;
     this.settings = s;
     this.executor = executor;
+    this.redactor = redactor;
     this.retry = Retry.of("keyhole-" + id, RetryConfig.custom()
         .maxAttempts(s.maxAttempts())
         .intervalFunction(IntervalFunction.ofExponentialRandomBackoff(
@@ -75,7 +81,11 @@ public final class ProviderCaller {
             + what + ". Check the provider's health; calls resume automatically.");
       }
     };
-    return Retry.decorateSupplier(retry, withOpenMapping).get();
+    try {
+      return Retry.decorateSupplier(retry, withOpenMapping).get();
+    } catch (KeyholeException e) {
+      throw ErrorRedaction.redact(e, redactor);
+    }
   }
 
   private <T> T attempt(String what, Callable<T> call) {

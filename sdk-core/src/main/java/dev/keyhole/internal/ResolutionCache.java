@@ -18,6 +18,11 @@ import java.util.function.Supplier;
 /**
  * Cross-task cache of resolved secrets: TTL, serve-stale on retryable failures only, single-flight
  * loading, a size bound, and wiping of every value it drops. Callers always get their own copy.
+ *
+ * <p>A value that could never be served again (a TTL and a stale window of zero, as with {@link
+ * CacheSettings#disabled()}, or a provider expiry already past) is not stored at all: the loader
+ * and the callers waiting on the same load take their copies, and the last of them wipes it, so
+ * nothing is left behind for a sweep to find.
  */
 public final class ResolutionCache {
   /** What {@link #get} returns: the caller's copy and whether it was served stale. */
@@ -27,18 +32,48 @@ public final class ResolutionCache {
     final ResolvedSecret master;
     final Instant freshUntil;
     final Instant staleUntil;
+    /** False when the entry is not in {@code entries}: its readers own (and wipe) the master. */
+    final boolean stored;
 
-    Entry(ResolvedSecret master, Instant freshUntil, Instant staleUntil) {
+    Entry(ResolvedSecret master, Instant freshUntil, Instant staleUntil, boolean stored) {
       this.master = master;
       this.freshUntil = freshUntil;
       this.staleUntil = staleUntil;
+      this.stored = stored;
+    }
+  }
+
+  /**
+   * One load in progress. Callers that join it are counted while it is in {@code inflight} (under
+   * the map's per-key lock), so when the loader has removed it the count is final: the last reader
+   * of an unstored entry wipes its master.
+   */
+  private static final class Flight {
+    final CompletableFuture<Entry> result = new CompletableFuture<>();
+    private int pendingReaders; // guarded by this
+    private boolean loaderDone; // guarded by this
+
+    synchronized void join() {
+      pendingReaders++;
+    }
+
+    /** A joined reader has taken its copy (or given up); true if it must wipe the master. */
+    synchronized boolean readerDone() {
+      pendingReaders--;
+      return loaderDone && pendingReaders == 0;
+    }
+
+    /** The loader has taken its copy and no reader can join any more; true if it must wipe. */
+    synchronized boolean loaderDone() {
+      loaderDone = true;
+      return pendingReaders == 0;
     }
   }
 
   private final CacheSettings settings;
   private final Clock clock;
   private final Map<SecretRef, Entry> entries = new ConcurrentHashMap<>();
-  private final Map<SecretRef, CompletableFuture<Entry>> inflight = new ConcurrentHashMap<>();
+  private final Map<SecretRef, Flight> inflight = new ConcurrentHashMap<>();
 
   public ResolutionCache(CacheSettings settings, Clock clock) {
     this.settings = settings;
@@ -62,41 +97,60 @@ public final class ResolutionCache {
         }
         continue; // evicted while copying; look again
       }
-      CompletableFuture<Entry> mine = new CompletableFuture<>();
-      CompletableFuture<Entry> running = inflight.putIfAbsent(ref, mine);
-      Entry loaded;
-      if (running == null) {
+      Flight mine = new Flight();
+      Flight running = inflight.compute(ref, (k, current) -> {
+        if (current == null) {
+          return mine;
+        }
+        current.join();
+        return current;
+      });
+      Optional<ResolvedSecret> copy;
+      if (running == mine) {
         Entry again = entries.get(ref);
         if (again != null && again != e && clock.instant().isBefore(again.freshUntil)) {
           // Another loader finished between our lookup and our claim: use its result.
           inflight.remove(ref, mine);
-          mine.complete(again);
+          mine.result.complete(again);
+          mine.loaderDone();
           continue;
         }
+        Entry loaded;
         try {
           loaded = load(ref, loader);
-          mine.complete(loaded);
         } catch (KeyholeException ex) {
-          mine.completeExceptionally(ex);
           inflight.remove(ref, mine);
+          mine.result.completeExceptionally(ex);
+          mine.loaderDone();
           return stale(ref, e, ex, onStale);
         } catch (RuntimeException | Error ex) {
-          mine.completeExceptionally(ex);
           inflight.remove(ref, mine);
+          mine.result.completeExceptionally(ex);
+          mine.loaderDone();
           throw ex;
         }
         inflight.remove(ref, mine);
+        mine.result.complete(loaded);
+        copy = tryCopy(loaded);
+        if (mine.loaderDone() && !loaded.stored) {
+          loaded.master.destroy();
+        }
       } else {
+        Entry loaded;
         try {
-          loaded = running.join();
+          loaded = running.result.join();
         } catch (CompletionException ce) {
+          running.readerDone(); // nothing to wipe: the load failed
           if (ce.getCause() instanceof KeyholeException ex) {
             return stale(ref, entries.get(ref), ex, onStale);
           }
           throw ce;
         }
+        copy = tryCopy(loaded);
+        if (running.readerDone() && !loaded.stored) {
+          loaded.master.destroy();
+        }
       }
-      Optional<ResolvedSecret> copy = tryCopy(loaded);
       if (copy.isPresent()) {
         return new Lookup(copy.get(), false, false);
       }
@@ -117,12 +171,16 @@ public final class ResolutionCache {
       freshUntil = min(freshUntil, exp);
       staleUntil = min(staleUntil, exp);
     }
-    Entry entry = new Entry(fresh, freshUntil, staleUntil);
-    Entry old = entries.put(ref, entry);
+    // Stored only if it could ever be served again, fresh or stale.
+    boolean store = now.isBefore(staleUntil);
+    Entry entry = new Entry(fresh, freshUntil, staleUntil, store);
+    Entry old = store ? entries.put(ref, entry) : entries.remove(ref);
     if (old != null && old != entry) {
       old.master.destroy();
     }
-    enforceBound();
+    if (store) {
+      enforceBound();
+    }
     return entry;
   }
 
@@ -149,7 +207,10 @@ public final class ResolutionCache {
     }
   }
 
-  /** Stores an already-fetched secret (batch prefetch); the cache takes ownership. */
+  /**
+   * Stores an already-fetched secret (batch prefetch); the cache takes ownership. A secret that
+   * could not be served again (see {@link #storesNothing()}) is wiped at once.
+   */
   public void put(SecretRef ref, ResolvedSecret secret) {
     Instant now = clock.instant();
     Instant freshUntil = now.plus(settings.ttl());
@@ -158,11 +219,26 @@ public final class ResolutionCache {
       freshUntil = min(freshUntil, secret.expiresAt().get());
       staleUntil = min(staleUntil, secret.expiresAt().get());
     }
-    Entry old = entries.put(ref, new Entry(secret, freshUntil, staleUntil));
+    if (!now.isBefore(staleUntil)) {
+      secret.destroy();
+      return;
+    }
+    Entry old = entries.put(ref, new Entry(secret, freshUntil, staleUntil, true));
     if (old != null) {
       old.master.destroy();
     }
     enforceBound();
+  }
+
+  /** A copy of the cached value of {@code ref}, fresh or stale, if there is one. */
+  public Optional<ResolvedSecret> peek(SecretRef ref) {
+    Entry e = entries.get(ref);
+    return e == null ? Optional.empty() : tryCopy(e);
+  }
+
+  /** Whether these settings keep nothing between uses (zero TTL and zero stale window). */
+  public boolean storesNothing() {
+    return settings.ttl().isZero() && settings.maxStale().isZero();
   }
 
   /** Whether a fresh (within TTL) value is cached. */

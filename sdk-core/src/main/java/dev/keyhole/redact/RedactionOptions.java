@@ -12,8 +12,10 @@ import java.util.Objects;
  *
  * <p>Security: a short or low-entropy value (fewer than 4 distinct characters, under 2 bits of
  * entropy per character, or a run such as {@code 12345678}) would be "found" in ordinary text and
- * rewrite it, so by default registering one fails with a {@link dev.keyhole.SecretFormatException}
- * that names the handle but never the value. {@link Builder#allowWeakValues(boolean)} registers it
+ * rewrite it, and so would an easy-to-guess one (fewer than 10^8 guesses by the dictionary-aware
+ * zxcvbn estimate: {@code password}, {@code abcdabcd}, {@code Winter2026!}), which a model could
+ * also simply guess; so by default registering one fails with a {@link
+ * dev.keyhole.SecretFormatException} that names the handle but never the value. {@link Builder#allowWeakValues(boolean)} registers it
  * anyway and logs a warning; values shorter than {@link #ABSOLUTE_MIN_LENGTH} are always refused.
  */
 public final class RedactionOptions {

@@ -3,7 +3,10 @@ package dev.keyhole.tools;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyhole.ConfigurationException;
+import dev.keyhole.Destination;
+import dev.keyhole.HandleParameter;
 import dev.keyhole.HostPattern;
+import dev.keyhole.InvalidDestinationException;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
@@ -185,7 +188,11 @@ public final class HttpTool implements AgentTool {
    */
   @Override
   public ToolGuard.Builder configure(ToolGuard.Builder guard) {
-    return guard.destination(name, tree -> Optional.of(parse(tree.toString()).url));
+    return guard
+        .handleParameter(name, HandleParameter.of("url").embedded(true))
+        .handleParameter(name, HandleParameter.of("headers").embedded(true))
+        .handleParameter(name, HandleParameter.of("body").embedded(true))
+        .destination(name, tree -> Optional.of(parse(tree.toString()).url));
   }
 
   @Override
@@ -201,19 +208,6 @@ public final class HttpTool implements AgentTool {
     final Map<String, String> headers = new LinkedHashMap<>();
     @Nullable String body;
     boolean jsonBody;
-  }
-
-  /** Where a request goes, as policy sees it. */
-  private record Target(String host, boolean plainHttp) {
-    static Target of(URI uri) {
-      return new Target(Objects.requireNonNull(uri.getHost()).toLowerCase(Locale.ROOT),
-          "http".equalsIgnoreCase(uri.getScheme()));
-    }
-
-    @Override
-    public String toString() {
-      return (plainHttp ? "http://" : "https://") + host;
-    }
   }
 
   private Request parse(String argumentsJson) {
@@ -299,21 +293,30 @@ public final class HttpTool implements AgentTool {
     if (u.getRawFragment() != null && u.getRawFragment().contains(PLACEHOLDER)) {
       throw new ToolArgumentsException("A handle in the URL fragment is never sent; remove it");
     }
-    checkAllowedHost(u.getHost());
+    checkAllowedHost(target(u));
     return u;
   }
 
-  private void checkAllowedHost(String host) {
+  private void checkAllowedHost(Destination to) {
     if (allowedHosts.isEmpty()) {
       return;
     }
     for (HostPattern p : allowedHosts) {
-      if (p.matches(host)) {
+      if (p.matches(to)) {
         return;
       }
     }
     throw new PolicyViolationException(PolicyViolationException.Reason.DESTINATION_NOT_ALLOWED,
-        "Tool '" + name + "' may not reach host '" + host + "'; it reaches only " + allowedHosts);
+        "Tool '" + name + "' may not reach " + to + "; it reaches only " + allowedHosts);
+  }
+
+  /** Where a URI goes, as policy sees it: the one {@link Destination} parser. */
+  private static Destination target(URI uri) {
+    try {
+      return Destination.of(uri);
+    } catch (InvalidDestinationException e) {
+      throw new ToolArgumentsException(String.valueOf(e.getMessage()));
+    }
   }
 
   /**
@@ -337,25 +340,25 @@ public final class HttpTool implements AgentTool {
     try {
       URI uri = URI.create(JsonHandles.substitute(r.url,
           h -> URLEncoder.encode(reveal(values, plain, h), StandardCharsets.UTF_8).replace("+", "%20")));
-      Target first = Target.of(r.template);
-      if (!Target.of(uri).equals(first)) {
+      Destination first = target(r.template);
+      if (!target(uri).equals(first)) {
         throw new ToolArgumentsException("The URL's host changed when handles were filled in; keep"
             + " handles in the path or query");
       }
       if (!handles.isEmpty()) {
         requireCheckedFor(first);
       }
-      Set<Target> granted = new LinkedHashSet<>();
+      Set<Destination> granted = new LinkedHashSet<>();
       granted.add(first);
       String method = r.method;
       @Nullable String body = r.body;
       boolean dropHeaders = false;
       for (int hop = 0; ; hop++) {
-        Target target = Target.of(uri);
+        Destination target = target(uri);
         if (!handles.isEmpty() && !granted.contains(target) && !dropHeaders) {
           try {
             Map<SecretHandle, SecretValue> again = task.resolveAll(handles,
-                Use.byTool(name).withDestination(target.host(), target.plainHttp())
+                Use.byTool(name).withDestination(target)
                     .withArguments(redactor.redact(invocation.originalArguments())));
             extra.addAll(again.values());
             granted.add(target);
@@ -418,7 +421,14 @@ public final class HttpTool implements AgentTool {
             notes.add("stopped after " + maxRedirects + " redirects; the last one was not followed");
             return format(resp, status, notes, redactor, false);
           }
-          Target nextTarget = Target.of(next);
+          Destination nextTarget;
+          try {
+            nextTarget = Destination.of(next);
+          } catch (InvalidDestinationException e) {
+            close(resp);
+            notes.add("not followed: the redirect's URL has an ambiguous or invalid host");
+            return format(resp, status, notes, redactor, false);
+          }
           if (!granted.contains(nextTarget) && redactor.containsSecret(next.toString())) {
             close(resp);
             throw new PolicyViolationException(
@@ -426,7 +436,7 @@ public final class HttpTool implements AgentTool {
                     + " was redirected to " + nextTarget + " with a secret value in the redirect"
                     + " URL; the redirect was not followed");
           }
-          checkAllowedHost(next.getHost());
+          checkAllowedHost(nextTarget);
           close(resp);
           notes.add("followed redirect " + status + " to " + nextTarget + shortPath(next));
           if (status == 303 || ((status == 301 || status == 302) && method.equals("POST"))) {
@@ -445,10 +455,9 @@ public final class HttpTool implements AgentTool {
   }
 
   /** Fails closed unless the guard that resolved the values checked them for {@code target}. */
-  private void requireCheckedFor(Target target) {
+  private void requireCheckedFor(Destination target) {
     Use use = ToolExecution.current().map(ToolExecution::use).orElse(null);
-    if (use == null || use.destination() == null
-        || !use.destination().equalsIgnoreCase(target.host()) || use.plainHttp() != target.plainHttp()) {
+    if (use == null || !target.equals(use.destination())) {
       throw new ConfigurationException("Tool '" + name + "' ran in a guard that did not check its"
           + " destination; build the guard with HttpTool.configure(...) or use HttpTool.call");
     }
@@ -475,7 +484,7 @@ public final class HttpTool implements AgentTool {
     return out.toString();
   }
 
-  private HttpResponse<InputStream> send(HttpRequest req, Target target, URI uri,
+  private HttpResponse<InputStream> send(HttpRequest req, Destination target, URI uri,
       Redactor redactor) {
     String where = target.host() + (uri.getPort() >= 0 ? ":" + uri.getPort() : "");
     try {

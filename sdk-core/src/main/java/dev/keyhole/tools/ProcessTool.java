@@ -8,6 +8,7 @@ import dev.keyhole.PolicyViolationException;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskScope;
+import dev.keyhole.HandleParameter;
 import dev.keyhole.ToolExecution;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
@@ -177,7 +178,8 @@ public final class ProcessTool implements AgentTool {
    */
   @Override
   public ToolGuard.Builder configure(ToolGuard.Builder guard) {
-    return guard.command(name, tree -> Optional.of(fileName(parse(tree.toString()).argv.get(0))));
+    return guard.handleParameter(name, HandleParameter.of("env").embedded(true))
+        .command(name, tree -> Optional.of(parse(tree.toString()).argv));
   }
 
   @Override
@@ -193,8 +195,8 @@ public final class ProcessTool implements AgentTool {
   public String run(ToolInvocation invocation) {
     Request req = parse(invocation.originalArguments());
     if (!invocation.secrets().isEmpty()) {
-      String checked = ToolExecution.current().map(e -> e.use().command()).orElse(null);
-      if (checked == null || !fileName(checked).equals(fileName(req.argv.get(0)))) {
+      List<String> checked = ToolExecution.current().map(e -> e.use().command()).orElse(List.of());
+      if (!checked.equals(req.argv)) {
         throw new ConfigurationException("Tool '" + name + "' ran in a guard that did not check its"
             + " command; build the guard with ProcessTool.configure(...) or use ProcessTool.call");
       }

@@ -97,14 +97,22 @@ class HttpToolTest {
     fx = new Fixture("api_token", "strict_token", "remote_token", "both_token");
     task = fx.open(
         Grant.builder("api_token").ref("memory:api_token").tools("http_request")
-            .destinations("localhost").allowHttpLocalhost(true).description("the test API token")
+            .destinations(local(), localTls()).allowHttpLocalhost(true).description("the test API token")
             .build(),
         Grant.builder("strict_token").ref("memory:strict_token").tools("http_request")
-            .destinations("localhost").build(),
+            .destinations(local(), localTls()).build(),
         Grant.builder("remote_token").ref("memory:remote_token").tools("http_request")
             .destinations("api.example.com").build(),
         Grant.builder("both_token").ref("memory:both_token").tools("http_request")
-            .destinations("localhost", "127.0.0.1").allowHttpLocalhost(true).build());
+            .destinations(local(), "127.0.0.1:" + server.port()).allowHttpLocalhost(true).build());
+  }
+
+  private static String local() {
+    return "localhost:" + server.port();
+  }
+
+  private static String localTls() {
+    return "localhost:" + server.httpsPort();
   }
 
   @AfterEach
@@ -158,7 +166,7 @@ class HttpToolTest {
         .contains("x-ratelimit-remaining: 4999").doesNotContainIgnoringCase("set-cookie")
         .endsWith("{\"login\":\"octocat\",\"id\":1}");
     assertThat(fx.audit.events(AuditEventType.USE_ALLOWED)).singleElement()
-        .satisfies(e -> assertThat(e.destination()).isEqualTo("localhost"));
+        .satisfies(e -> assertThat(e.destination()).isEqualTo("http://" + local()));
   }
 
   @Test
@@ -200,7 +208,7 @@ class HttpToolTest {
         .hasMessageContaining("127.0.0.1");
     server.verify(0, anyRequestedFor(anyUrl()));
     assertThat(fx.audit.events(AuditEventType.USE_DENIED)).singleElement()
-        .satisfies(e -> assertThat(e.destination()).isEqualTo("127.0.0.1"));
+        .satisfies(e -> assertThat(e.destination()).isEqualTo("http://127.0.0.1:" + server.port()));
   }
 
   @Test
@@ -262,7 +270,7 @@ class HttpToolTest {
         .hasMessageContaining("not followed");
     server.verify(0, getRequestedFor(urlPathEqualTo("/collect")));
     assertThat(fx.audit.events(AuditEventType.USE_DENIED)).singleElement()
-        .satisfies(e -> assertThat(e.destination()).isEqualTo("127.0.0.1"));
+        .satisfies(e -> assertThat(e.destination()).isEqualTo("http://127.0.0.1:" + server.port()));
   }
 
   @Test
@@ -326,7 +334,7 @@ class HttpToolTest {
 
     assertThat(out).endsWith("done");
     assertThat(fx.audit.events(AuditEventType.USE_ALLOWED)).extracting(e -> e.destination())
-        .containsExactly("localhost", "127.0.0.1");
+        .containsExactly("http://" + local(), "http://127.0.0.1:" + server.port());
   }
 
   @Test
@@ -387,8 +395,10 @@ class HttpToolTest {
       closedPort = s.getLocalPort();
     }
     String url = "http://localhost:" + closedPort + "/x?key=secret://api_token";
+    TaskScope closed = fx.open(Grant.builder("api_token").ref("memory:api_token").tools("http_request")
+        .destinations("localhost:" + closedPort).allowHttpLocalhost(true).build());
 
-    assertThatThrownBy(() -> tool().build().call(task, request("GET", url, BEARER, null)))
+    assertThatThrownBy(() -> tool().build().call(closed, request("GET", url, BEARER, null)))
         .isInstanceOfSatisfying(ToolFailedException.class, e -> {
           assertThat(e.getMessage()).contains("Could not connect to localhost:" + closedPort);
           fx.assertNoValue(e.getMessage() + e.redactedTrace());
@@ -454,11 +464,13 @@ class HttpToolTest {
     server.stubFor(any(anyUrl()).willReturn(aResponse().withStatus(200)));
     HttpTool t = tool().build();
 
-    // Without the destination extractor the guard cannot check hosts; the body refuses to send.
-    assertThatThrownBy(() -> ToolGuard.of(task).call("http_request",
-        request("GET", "http://127.0.0.1:" + server.port() + "/collect", BEARER, null), t::run))
-        .isInstanceOfSatisfying(ToolFailedException.class,
-            e -> assertThat(e.getMessage()).contains("HttpTool.configure"));
+    // Without the destination declared the guard cannot check hosts: the destination is unknown,
+    // which a grant with destinations denies before anything resolves.
+    assertThatThrownBy(() -> ToolGuard.builder(task).handleParameters("http_request", "headers")
+        .build().call("http_request",
+            request("GET", "http://127.0.0.1:" + server.port() + "/collect", BEARER, null), t::run))
+        .isInstanceOfSatisfying(PolicyViolationException.class,
+            e -> assertThat(e.reason()).isEqualTo(PolicyViolationException.Reason.DESTINATION_UNKNOWN));
     server.verify(0, anyRequestedFor(anyUrl()));
   }
 
@@ -467,7 +479,7 @@ class HttpToolTest {
     HttpTool t = tool().build();
     String d = t.description(task);
 
-    assertThat(d).contains("secret://api_token: the test API token (hosts: [localhost])");
+    assertThat(d).contains("secret://api_token: the test API token (hosts: [" + local() + ", " + localTls() + "])");
     fx.assertNoValue(d + t.parametersSchema());
   }
 

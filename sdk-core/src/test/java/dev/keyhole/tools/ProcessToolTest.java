@@ -364,7 +364,7 @@ class ProcessToolTest {
     // The guard validates the arguments before it resolves anything.
     assertThatThrownBy(() -> guard.call("run_process",
         args("[\"./check.sh\", \"secret://token\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
-        .isInstanceOf(ToolArgumentsException.class);
+        .isInstanceOf(PolicyViolationException.class).hasMessageContaining("'argv'");
     assertThat(fx.audit.events(AuditEventType.USE_ALLOWED)).hasSize(1);
   }
 
@@ -375,7 +375,8 @@ class ProcessToolTest {
     String args = args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}");
 
     // An outer guard (a framework decorator) resolves the handle into the arguments first.
-    assertThatThrownBy(() -> task.toolGuard().call("run_process", args,
+    assertThatThrownBy(() -> ToolGuard.builder(task).handleParameters("run_process", "env").build()
+        .call("run_process", args,
         inv -> t.call(task, inv.arguments())))
         .isInstanceOfSatisfying(ToolFailedException.class, e -> {
           assertThat(e.originalType()).isEqualTo(ConfigurationException.class.getName());
@@ -390,8 +391,8 @@ class ProcessToolTest {
     script("check.sh", "echo ran > ran.txt");
     ProcessTool t = tool().build();
 
-    assertThatThrownBy(() -> ToolGuard.of(task).call("run_process",
-        args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
+    assertThatThrownBy(() -> ToolGuard.builder(task).handleParameters("run_process", "env").build()
+        .call("run_process", args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}"), t::run))
         .isInstanceOfSatisfying(ToolFailedException.class,
             e -> assertThat(e.getMessage()).contains("ProcessTool.configure"));
     assertThat(work.resolve("ran.txt")).doesNotExist();

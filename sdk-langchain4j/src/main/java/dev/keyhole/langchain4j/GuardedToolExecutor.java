@@ -1,7 +1,6 @@
 package dev.keyhole.langchain4j;
 
 import dev.keyhole.InvalidHandleException;
-import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
@@ -10,7 +9,6 @@ import dev.keyhole.TaskScope;
 import dev.keyhole.ToolFailedException;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
-import dev.keyhole.Use;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.Content;
 import dev.langchain4j.data.message.TextContent;
@@ -33,11 +31,11 @@ import org.jspecify.annotations.Nullable;
  * <p>One call, in order:
  *
  * <ol>
- *   <li>the task must be open (a closed or expired task's tools do not run at all);
- *   <li>handles may appear only in the tool's handle parameters (when it declares any), as whole
- *       tokens unless embedded, and only handles the parameter accepts;
- *   <li>the core guard checks policy for every handle (tool, destination, uses, TTL, approval),
- *       resolves the values and runs the wrapped tool with them;
+ *   <li>the core {@link ToolGuard} runs its pipeline: the task must be open, handles may appear
+ *       only in the tool's declared handle parameters (a tool with none takes none), the
+ *       destination must be known where a grant lists destinations, policy is checked for every
+ *       handle (tool, destination, uses, TTL, approval), the values are resolved and the wrapped
+ *       tool runs with them;
  *   <li>the result — {@code resultContents} (text redacted; images and other media that hold a value
  *       replaced by a note), attributes, and the raw {@code result()} object (kept only when nothing
  *       had to be redacted; a {@code String} is redacted) — is redacted before LangChain4j sees it.
@@ -62,8 +60,6 @@ public final class GuardedToolExecutor implements ToolExecutor {
   private final String toolName;
   private final TaskScope task;
   private final ToolGuard guard;
-  private final Map<String, HandleParameter> handleParameters;
-  private final boolean handlesAnywhere;
   private final Invoker invoker;
 
   /** Runs the real tool once the guard has resolved the handles. */
@@ -92,17 +88,11 @@ public final class GuardedToolExecutor implements ToolExecutor {
     }
   }
 
-  /**
-   * @param handleParameters the tool's handle parameters by path; with {@code handlesAnywhere},
-   *     handles are allowed in every argument (policy still decides whether they resolve)
-   */
-  GuardedToolExecutor(String toolName, TaskScope task, ToolGuard guard,
-      Map<String, HandleParameter> handleParameters, boolean handlesAnywhere, Invoker invoker) {
+  /** @param guard a guard that declares {@code toolName} (handle parameters, destination) */
+  GuardedToolExecutor(String toolName, TaskScope task, ToolGuard guard, Invoker invoker) {
     this.toolName = Objects.requireNonNull(toolName, "toolName");
     this.task = Objects.requireNonNull(task, "task");
     this.guard = Objects.requireNonNull(guard, "guard");
-    this.handleParameters = Map.copyOf(handleParameters);
-    this.handlesAnywhere = handlesAnywhere;
     this.invoker = Objects.requireNonNull(invoker, "invoker");
   }
 
@@ -125,38 +115,37 @@ public final class GuardedToolExecutor implements ToolExecutor {
   @Override
   public ToolExecutionResult executeWithContext(ToolExecutionRequest request,
       @Nullable InvocationContext context) {
-    Redactor redactor = task.redactor();
-    String args = request.arguments() == null || request.arguments().isBlank() ? "{}" : request.arguments();
     try {
-      // With no handles this only checks that the task is open, and audits the denial if not.
-      task.resolveAll(List.of(), Use.byTool(toolName));
+      return guard.call(task, toolName, request.arguments(), inv -> {
+        ToolExecutionResult r = invoker.invoke(request, inv, context);
+        if (r == null) {
+          throw new ToolExecutionException("Tool '" + toolName + "' returned no result");
+        }
+        r.resultContents(); // evaluates a lazy result text while the call's values are live
+        return r;
+      }, this::redacted, GuardedToolExecutor::translate);
     } catch (KeyholeException e) {
-      return denied(e, redactor);
+      return denied(e, task.redactor());
     }
-    if (!handlesAnywhere) {
-      String misplaced = HandleArguments.violation(toolName, handleParameters, args);
-      if (misplaced != null) {
-        task.audit(AuditEventType.USE_DENIED, b -> b.tool(toolName).outcome("denied")
-            .reason("HANDLE_NOT_ALLOWED_IN_PARAMETER"));
-        return error("Denied by Keyhole: " + misplaced + " The tool did not run.");
-      }
+  }
+
+  /** LangChain4j's own exception types, with the text its ToolService would send, redacted. */
+  private static RuntimeException translate(Throwable original, ToolFailedException redacted,
+      Redactor redactor) {
+    String text = redactor.redact(Errors.toolErrorText(original));
+    if (original instanceof ToolArgumentsException a) {
+      return new ToolArgumentsException(text, null, a.errorCode());
     }
-    Call call = new Call(redactor);
-    try {
-      guard.call(toolName, args, inv -> call.run(invoker, request, inv, context));
-    } catch (ToolFailedException e) {
-      throw call.sanitized(e);
-    } catch (KeyholeException e) {
-      return denied(e, redactor);
-    }
-    return call.redactedResult();
+    Integer code = original instanceof ToolExecutionException x ? x.errorCode() : null;
+    return new ToolExecutionException(text, null, code);
   }
 
   private ToolExecutionResult denied(KeyholeException e, Redactor redactor) {
     String message = redactor.redact(String.valueOf(e.getMessage()));
     if (e instanceof PolicyViolationException p) {
       return error("Denied by Keyhole policy (" + p.reason().name().toLowerCase(Locale.ROOT)
-          + "): " + message + " The tool '" + toolName + "' did not run.");
+          + "): " + message + (message.contains("did not run") ? "" : " The tool '" + toolName
+          + "' did not run."));
     }
     if (e instanceof TaskClosedException || e instanceof InvalidHandleException) {
       return error("Denied by Keyhole: " + message + " The tool '" + toolName + "' did not run.");
@@ -174,92 +163,46 @@ public final class GuardedToolExecutor implements ToolExecutor {
     return "GuardedToolExecutor[" + toolName + ", task=" + task.taskId() + "]";
   }
 
-  /** The state of one call: what the tool returned, or how it failed (text already redacted). */
-  private final class Call {
-    private final Redactor redactor;
-    private @Nullable ToolExecutionResult result;
-    private List<Content> contents = List.of();
-    private boolean argumentsError;
-    private @Nullable Integer errorCode;
-    private @Nullable String errorText;
-
-    Call(Redactor redactor) {
-      this.redactor = redactor;
-    }
-
-    String run(Invoker invoker, ToolExecutionRequest request, ToolInvocation inv,
-        @Nullable InvocationContext context) throws Exception {
-      ToolExecutionResult r;
-      try {
-        r = invoker.invoke(request, inv, context);
-      } catch (ToolArgumentsException e) {
-        failed(true, e.errorCode(), e);
-        throw e;
-      } catch (ToolExecutionException e) {
-        failed(false, e.errorCode(), e);
-        throw e;
-      } catch (Exception e) {
-        failed(false, null, e);
-        throw e;
-      }
-      if (r == null) {
-        throw new ToolExecutionException("Tool '" + toolName + "' returned no result");
-      }
-      contents = r.resultContents(); // evaluates a lazy result text while the call is still open
-      result = r;
-      return MessageRedaction.texts(contents);
-    }
-
-    private void failed(boolean arguments, @Nullable Integer code, Exception e) {
-      // Redacted here, while the call's values are certainly still registered with the redactor.
-      this.argumentsError = arguments;
-      this.errorCode = code;
-      this.errorText = redactor.redact(Errors.toolErrorText(e));
-    }
-
-    RuntimeException sanitized(ToolFailedException e) {
-      String text = redactor.redact(errorText != null ? errorText : String.valueOf(e.getMessage()));
-      return argumentsError
-          ? new ToolArgumentsException(text, null, errorCode)
-          : new ToolExecutionException(text, null, errorCode);
-    }
-
-    ToolExecutionResult redactedResult() {
-      ToolExecutionResult r = Objects.requireNonNull(result, "result");
-      boolean changed = false;
-      List<Content> safe = new ArrayList<>(contents.size());
-      for (Content c : contents) {
-        if (c instanceof TextContent t) {
-          String text = redactor.redact(t.text());
-          if (redactor.containsSecret(text)) {
-            return error("Keyhole withheld the result of tool '" + toolName + "': it still held a"
-                + " secret value after redaction.");
-          }
-          changed |= !text.equals(t.text());
-          safe.add(text.equals(t.text()) ? t : TextContent.from(text));
-        } else if (redactor.containsSecret(MessageRedaction.binaryText(c))) {
-          changed = true;
-          safe.add(TextContent.from("[" + c.type().name().toLowerCase(Locale.ROOT) + " content removed"
-              + " by Keyhole: it held a secret value]"));
-        } else {
-          safe.add(c);
-        }
-      }
-      Map<String, Object> attributes = r.attributes();
-      try {
-        attributes = new MessageRedaction(redactor).attributes(attributes, "tool result");
-        changed |= attributes != r.attributes();
-      } catch (SecretLeakBlockedException e) {
-        attributes = Map.of();
+  /**
+   * The redaction step for LangChain4j's result type, run once by the guard: text contents
+   * redacted, media that hold a value replaced by a note, attributes redacted, and the raw result
+   * kept only when nothing had to change. Returns {@code r} itself when nothing changed.
+   */
+  private ToolExecutionResult redacted(ToolExecutionResult r, Redactor redactor) {
+    List<Content> contents = r.resultContents();
+    boolean changed = false;
+    List<Content> safe = new ArrayList<>(contents.size());
+    for (Content c : contents) {
+      if (c instanceof TextContent t) {
+        String text = redactor.redact(t.text());
+        // One scan: redact() returns the same instance when nothing matched, and its output
+        // holds no match by contract (tested by the redaction properties).
+        @SuppressWarnings("ReferenceEquality")
+        boolean same = text == t.text();
+        changed |= !same;
+        safe.add(same ? t : TextContent.from(text));
+      } else if (redactor.containsSecret(MessageRedaction.binaryText(c))) {
         changed = true;
+        safe.add(TextContent.from("[" + c.type().name().toLowerCase(Locale.ROOT) + " content removed"
+            + " by Keyhole: it held a secret value]"));
+      } else {
+        safe.add(c);
       }
-      Object raw = r.result();
-      if (changed) {
-        raw = raw instanceof String ? MessageRedaction.texts(safe) : null;
-      }
-      ToolExecutionResult.Builder b = ToolExecutionResult.builder().isError(r.isError()).result(raw)
-          .attributes(attributes);
-      return safe.isEmpty() ? b.resultTextSupplier(() -> null).build() : b.resultContents(safe).build();
     }
+    Map<String, Object> attributes = r.attributes();
+    try {
+      attributes = new MessageRedaction(redactor).attributes(attributes, "tool result");
+      changed |= attributes != r.attributes();
+    } catch (SecretLeakBlockedException e) {
+      attributes = Map.of();
+      changed = true;
+    }
+    if (!changed) {
+      return r;
+    }
+    Object raw = r.result() instanceof String ? MessageRedaction.texts(safe) : null;
+    ToolExecutionResult.Builder b = ToolExecutionResult.builder().isError(r.isError()).result(raw)
+        .attributes(attributes);
+    return safe.isEmpty() ? b.resultTextSupplier(() -> null).build() : b.resultContents(safe).build();
   }
 }

@@ -1,7 +1,9 @@
 package dev.keyhole.langchain4j;
 
+import dev.keyhole.HandleParameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
 import dev.keyhole.ToolGuard;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.service.tool.AiServiceTool;
@@ -42,9 +44,8 @@ import org.jspecify.annotations.Nullable;
  * <ul>
  *   <li>{@code @Tool} methods ({@link #fromObjects}): only {@link Secret} parameters and parameters
  *       declared with {@link Builder#handleParameters}; a method with neither takes no handles.
- *   <li>other tools ({@link #wrap}, {@link #executor}): the declared handle parameters if the tool
- *       has any; otherwise any argument (policy still decides whether a handle resolves for the
- *       tool).
+ *   <li>other tools ({@link #wrap}, {@link #executor}, MCP): only the parameters declared with
+ *       {@link Builder#handleParameters}; a tool with none declared takes no handles.
  * </ul>
  *
  * <p>Specifications are rewritten so that each handle parameter is a string enum of the handles
@@ -90,8 +91,8 @@ public final class GuardedTools {
       return g;
     }
     Map<String, HandleParameter> params = handleParameters.getOrDefault(toolName, Map.of());
-    return new GuardedToolExecutor(toolName, task, guard(toolName, null, true), params,
-        params.isEmpty(), new GuardedToolExecutor.Delegating(delegate));
+    return new GuardedToolExecutor(toolName, task, guard(toolName, params, null, true),
+        new GuardedToolExecutor.Delegating(delegate));
   }
 
   /** The tool with its specification rewritten and its executor guarded. */
@@ -159,12 +160,11 @@ public final class GuardedTools {
     SecretToolMethod.Shape shape = SecretToolMethod.inspect(name, method);
     Map<String, HandleParameter> params = new LinkedHashMap<>(shape.handleParameters());
     params.putAll(handleParameters.getOrDefault(name, Map.of()));
-    Function<JsonNode, Optional<String>> dest = shape.destination();
     GuardedToolExecutor.Invoker invoker = shape.takesSecretValues()
         ? new SecretToolMethod(target, method, name)
         : new GuardedToolExecutor.Delegating(tool.toolExecutor());
     GuardedToolExecutor executor = new GuardedToolExecutor(name, task,
-        guard(name, dest, invoker.substitutes()), params, false, invoker);
+        guard(name, params, shape.destinationParameter(), invoker.substitutes()), invoker);
     return tool.toBuilder()
         .toolSpecification(HandleSchemas.rewrite(tool.toolSpecification(), params.values(), task))
         .toolExecutor(executor)
@@ -182,14 +182,17 @@ public final class GuardedTools {
     return HandleSchemas.rewrite(specification, params.values(), task);
   }
 
-  private ToolGuard guard(String toolName, @Nullable Function<JsonNode, Optional<String>> fromMethod,
-      boolean substitute) {
-    Function<JsonNode, Optional<String>> dest = destinations.getOrDefault(toolName, fromMethod);
-    ToolGuard.Builder b = ToolGuard.builder(task).substitute(substitute);
+  private ToolGuard guard(String toolName, Map<String, HandleParameter> params,
+      @Nullable String destinationParameter, boolean substitute) {
+    ToolDeclaration.Builder d = ToolDeclaration.builder(toolName);
+    params.values().forEach(d::handleParameter);
+    Function<JsonNode, Optional<String>> dest = destinations.get(toolName);
     if (dest != null) {
-      b.destination(toolName, dest);
+      d.destination(dest);
+    } else if (destinationParameter != null) {
+      d.destinationParameter(destinationParameter);
     }
-    return b.build();
+    return ToolGuard.builder(task).tool(d.build()).substitute(substitute).build();
   }
 
   @Override

@@ -1,5 +1,6 @@
 package dev.keyhole.langchain4j;
 
+import dev.keyhole.HandleParameter;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
 import dev.keyhole.SecretHandle;

@@ -1,5 +1,6 @@
 package dev.keyhole.langchain4j;
 
+import dev.keyhole.HandleParameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Redactor;

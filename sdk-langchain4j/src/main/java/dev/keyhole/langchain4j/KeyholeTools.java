@@ -90,7 +90,7 @@ public final class KeyholeTools {
   /** A guarded executor that runs {@code tool} in {@code task} and returns its (redacted) text. */
   public static GuardedToolExecutor executor(TaskScope task, AgentTool tool) {
     ToolGuard guard = tool.configure(ToolGuard.builder(task)).substitute(false).build();
-    return new GuardedToolExecutor(tool.name(), task, guard, Map.of(), true,
+    return new GuardedToolExecutor(tool.name(), task, guard,
         new GuardedToolExecutor.Invoker() {
           @Override
           public boolean substitutes() {

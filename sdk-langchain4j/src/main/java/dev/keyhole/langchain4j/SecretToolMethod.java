@@ -1,5 +1,6 @@
 package dev.keyhole.langchain4j;
 
+import dev.keyhole.HandleParameter;
 import com.fasterxml.jackson.databind.JavaType;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -58,16 +59,7 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
 
   /** What a tool method declares about secrets. */
   record Shape(Map<String, HandleParameter> handleParameters, @Nullable String destinationParameter,
-      boolean takesSecretValues) {
-    /** The destination extractor for the guard, if the method has a {@link Destination} parameter. */
-    @Nullable Function<JsonNode, Optional<String>> destination() {
-      String name = destinationParameter;
-      if (name == null) {
-        return null;
-      }
-      return args -> Optional.ofNullable(args.get(name)).filter(JsonNode::isTextual).map(JsonNode::textValue);
-    }
-  }
+      boolean takesSecretValues) {}
 
   private final Object target;
   private final Method method;
@@ -199,7 +191,8 @@ final class SecretToolMethod implements GuardedToolExecutor.Invoker {
   @Override
   public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
       @Nullable InvocationContext context) throws Exception {
-    JsonNode args = JSON.readTree(invocation.originalArguments());
+    // The guard parsed the arguments once; without substitution its tree is the original one.
+    JsonNode args = invocation.argumentsTree();
     List<SecretValue> copies = new ArrayList<>();
     try {
       Object[] values = new Object[params.size()];

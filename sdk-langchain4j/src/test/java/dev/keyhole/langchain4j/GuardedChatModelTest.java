@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
+import dev.keyhole.ToolGuard;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.TaskScope;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -39,7 +40,7 @@ class GuardedChatModelTest {
     pin = fx.plant("pin", Planted.letters());
     task = fx.open("guard-task", Fixture.grant("api_token", "t").build(), Fixture.grant("pin", "t").build());
     // Resolving makes both values live: the redactor knows them from now on.
-    task.toolGuard().call("t", "{\"a\":\"secret://api_token\",\"b\":\"secret://pin\"}", inv -> "ok");
+    ToolGuard.builder(task).handleParameters("t", "a", "b").build().call("t", "{\"a\":\"secret://api_token\",\"b\":\"secret://pin\"}", inv -> "ok");
     openAi = new OpenAiMock();
     guarded = GuardedChatModel.wrap(openAi.chatModel(), task);
   }

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import dev.keyhole.HandleParameter;
 import dev.keyhole.TaskScope;
 import dev.keyhole.audit.AuditEvent;
 import dev.keyhole.audit.AuditEventType;
@@ -52,12 +53,20 @@ class GuardedToolExecutorTest {
     fx.close();
   }
 
+  /** The tools of these tests take a handle in 't' (embedded, e.g. "Bearer secret://...") . */
+  private static GuardedTools tools(TaskScope t) {
+    return GuardedTools.builder(t)
+        .handleParameter("echo", HandleParameter.of("t").embedded(true))
+        .handleParameter("explode", HandleParameter.of("t").embedded(true))
+        .build();
+  }
+
   private static ToolExecutionRequest call(String tool, String args) {
     return ToolExecutionRequest.builder().id("call_1").name(tool).arguments(args).build();
   }
 
   private ToolExecutor echo() {
-    return GuardedTools.of(task).executor("echo", (req, memoryId) -> {
+    return tools(task).executor("echo", (req, memoryId) -> {
       received.add(req.arguments());
       return "echo " + req.arguments();
     });
@@ -96,7 +105,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void toolException_becomesAnUnchainedToolExecutionException_withRedactedMessage() {
-    ToolExecutor failing = GuardedTools.of(task).executor("explode", (req, id) -> {
+    ToolExecutor failing = tools(task).executor("explode", (req, id) -> {
       throw new ToolExecutionException(new IllegalStateException("cannot use " + token), 42);
     });
 
@@ -113,7 +122,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void argumentsException_keepsItsType() {
-    ToolExecutor failing = GuardedTools.of(task).executor("explode", (req, id) -> {
+    ToolExecutor failing = tools(task).executor("explode", (req, id) -> {
       throw new ToolArgumentsException("bad argument " + token, 7);
     });
 
@@ -126,7 +135,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void plainRuntimeException_becomesToolExecutionException() {
-    ToolExecutor failing = GuardedTools.of(task).executor("explode", (req, id) -> {
+    ToolExecutor failing = tools(task).executor("explode", (req, id) -> {
       throw new IllegalArgumentException("value was " + token);
     });
 
@@ -214,7 +223,7 @@ class GuardedToolExecutorTest {
   @Test
   void lazyResultText_isEvaluatedInsideTheCall_andRedacted() {
     AtomicInteger evaluations = new AtomicInteger();
-    ToolExecutor lazy = GuardedTools.of(task).executor("echo", contextual(request -> {
+    ToolExecutor lazy = tools(task).executor("echo", contextual(request -> {
       String args = request.arguments();
       return ToolExecutionResult.builder().result(Map.of("args", args))
           .resultTextSupplier(() -> {
@@ -232,7 +241,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void stringRawResult_isRedacted_andCleanRawResultIsKept() {
-    ToolExecutor tool = GuardedTools.of(task).executor("echo", contextual(request -> {
+    ToolExecutor tool = tools(task).executor("echo", contextual(request -> {
       String v = request.arguments().equals("{}") ? "clean" : "raw " + request.arguments();
       return ToolExecutionResult.builder().result(v).resultText(v).build();
     }));
@@ -246,7 +255,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void imageContentHoldingTheValue_isReplaced_andTextContentsAreRedacted() {
-    ToolExecutor tool = GuardedTools.of(task).executor("echo", contextual(request -> {
+    ToolExecutor tool = tools(task).executor("echo", contextual(request -> {
       String raw = request.arguments();
       String data = Base64.getEncoder()
           .encodeToString(("PNG" + raw).getBytes(StandardCharsets.UTF_8));
@@ -272,7 +281,7 @@ class GuardedToolExecutorTest {
 
   @Test
   void alreadyGuardedExecutor_isNotWrappedTwice() {
-    GuardedTools tools = GuardedTools.of(task);
+    GuardedTools tools = tools(task);
     ToolExecutor once = echo();
 
     assertThat(tools.executor("echo", once)).isSameAs(once);
@@ -285,7 +294,7 @@ class GuardedToolExecutorTest {
   void aValueEchoedInsideJsonText_isRedacted_whenTheEngineKnowsJson() {
     String quoted = fx.plant("quoted_token", Planted.valueWithQuote());
     TaskScope t = fx.open("task-q", Fixture.grant("quoted_token", "echo").build());
-    ToolExecutor e = GuardedTools.of(t).executor("echo", (req, id) -> "echo " + req.arguments());
+    ToolExecutor e = tools(t).executor("echo", (req, id) -> "echo " + req.arguments());
 
     ToolExecutionResult r = e.executeWithContext(call("echo", "{\"t\":\"secret://quoted_token\"}"), null);
 

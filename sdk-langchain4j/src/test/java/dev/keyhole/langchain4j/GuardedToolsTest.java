@@ -55,6 +55,7 @@ class GuardedToolsTest {
     fx.plant("deploy_key");
     task = fx.open("task-tools",
         Fixture.grant("api_token", "open_issues", "call_api", "plain").destinations("api.github.com")
+            .unboundTools("open_issues") // it has no @Destination: an explicit, reviewed exception
             .description("GitHub token of the acme org").build(),
         Fixture.grant("db_password", "open_issues", "call_api").build(),
         Fixture.grant("deploy_key", "deploy").build());
@@ -207,8 +208,8 @@ class GuardedToolsTest {
     ToolExecutionResult r = run(t, "{\"text\":\"print secret://api_token\"}");
 
     assertThat(r.isError()).isTrue();
-    assertThat(r.resultText()).contains("Argument 'text' of tool 'plain' holds a secret handle")
-        .contains("takes handles only in none");
+    assertThat(r.resultText()).contains("Tool 'plain' takes no secret handles, but argument 'text' holds one")
+        .contains("must declare which parameters take handles").doesNotContain("only in none");
     assertThat(repoTools.strings).isEmpty();
   }
 
@@ -405,7 +406,8 @@ class GuardedToolsTest {
         return true;
       }
     };
-    GuardedTools g = GuardedTools.builder(task).handleParameters("plain", "text").build();
+    GuardedTools g = GuardedTools.builder(task).handleParameters("plain", "text")
+        .destination("plain", args -> Optional.of("https://api.github.com")).build();
 
     ToolProvider wrapped = g.wrap(dynamic);
     ToolProviderResult result = wrapped.provideTools(new ToolProviderRequest("mem", UserMessage.from("hi")));

@@ -2,6 +2,7 @@ package dev.keyhole.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyhole.ToolGuard;
 import dev.keyhole.TaskScope;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
 import dev.langchain4j.data.message.AiMessage;
@@ -58,7 +59,7 @@ class MessageRedactionProperties {
     String name = "v" + N.incrementAndGet();
     String value = fx.plant(name);
     try (TaskScope task = fx.open("prop-" + name, Fixture.grant(name, "t").build())) {
-      task.toolGuard().call("t", "{\"x\":\"secret://" + name + "\"}", inv -> "");
+      ToolGuard.builder(task).handleParameters("t", "x").build().call("t", "{\"x\":\"secret://" + name + "\"}", inv -> "");
       List<ChatMessage> messages = new ArrayList<>();
       int expected = 0;
       for (Slot s : slots) {

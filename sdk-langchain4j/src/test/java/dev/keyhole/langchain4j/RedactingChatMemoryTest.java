@@ -3,6 +3,7 @@ package dev.keyhole.langchain4j;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import dev.keyhole.ToolGuard;
 import dev.keyhole.TaskScope;
 import dev.langchain4j.data.message.AiMessage;
 import dev.langchain4j.data.message.ChatMessage;
@@ -31,7 +32,7 @@ class RedactingChatMemoryTest {
     fx = new Fixture();
     token = fx.plant("api_token", Planted.letters());
     task = fx.open("memory-task", Fixture.grant("api_token", "t").build());
-    task.toolGuard().call("t", "{\"a\":\"secret://api_token\"}", inv -> "ok");
+    ToolGuard.builder(task).handleParameters("t", "a").build().call("t", "{\"a\":\"secret://api_token\"}", inv -> "ok");
   }
 
   @AfterEach

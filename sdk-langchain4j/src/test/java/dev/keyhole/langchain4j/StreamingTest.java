@@ -2,6 +2,7 @@ package dev.keyhole.langchain4j;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.keyhole.ToolGuard;
 import dev.keyhole.TaskScope;
 import dev.langchain4j.agent.tool.Tool;
 import dev.langchain4j.data.message.ChatMessage;
@@ -67,7 +68,7 @@ class StreamingTest {
   @Test
   void aValuePrintedAcrossChunks_neverReachesTheApplication_orTheModel() throws Exception {
     // Make the value live first, so the streaming redactors hold back tails from the first chunk on.
-    task.toolGuard().call("echo_token", "{\"t\":\"secret://github_token\"}", inv -> "");
+    ToolGuard.builder(task).handleParameters("echo_token", "t").build().call("echo_token", "{\"t\":\"secret://github_token\"}", inv -> "");
     String head = github.substring(0, 12);
     String tail = github.substring(12);
     openAi.thenSse(OpenAiMock.sseToolCall("call_s1", "echo_token", "{\"token\":\"secr", "et://github", "_token\"}"))
@@ -112,7 +113,7 @@ class StreamingTest {
   void aRequestThatCannotBeCleaned_isNotSent_andTheHandlerGetsTheTypedError() throws Exception {
     String pin = fx.plant("pin", Planted.letters());
     TaskScope t = fx.open("stream-task-2", Fixture.grant("pin", "t").build());
-    t.toolGuard().call("t", "{\"p\":\"secret://pin\"}", inv -> "resolved"); // makes the value live
+    ToolGuard.builder(t).handleParameters("t", "p").build().call("t", "{\"p\":\"secret://pin\"}", inv -> "resolved"); // makes the value live
     StreamingChatModel guarded = GuardedStreamingChatModel.wrap(openAi.streamingChatModel(), t);
     CompletableFuture<Throwable> error = new CompletableFuture<>();
 

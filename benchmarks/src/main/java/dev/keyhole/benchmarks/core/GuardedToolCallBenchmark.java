@@ -1,6 +1,7 @@
 package dev.keyhole.benchmarks.core;
 
 import dev.keyhole.Grant;
+import dev.keyhole.HandleParameter;
 import dev.keyhole.Keyhole;
 import dev.keyhole.Policy;
 import dev.keyhole.TaskOptions;
@@ -9,7 +10,6 @@ import dev.keyhole.ToolGuard;
 import dev.keyhole.providers.InMemoryProvider;
 import java.security.SecureRandom;
 import java.util.Base64;
-import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -42,7 +42,7 @@ public class GuardedToolCallBenchmark {
   private ToolGuard guard;
   private String arguments;
   private String result;
-  private ToolGuard.ToolBody body;
+  private ToolGuard.ToolBody<String> body;
 
   @Setup(Level.Trial)
   public void setUp() {
@@ -56,7 +56,8 @@ public class GuardedToolCallBenchmark {
         .build();
     task = keyhole.openTask(TaskOptions.builder().grants("github_token").build());
     guard = ToolGuard.builder(task)
-        .destination("http_request", a -> Optional.ofNullable(a.path("url").textValue()))
+        .destinationParameter("http_request", "url")
+        .handleParameter("http_request", HandleParameter.of("headers").embedded(true))
         .build();
     StringBuilder padding = new StringBuilder();
     while (padding.length() < 880) {

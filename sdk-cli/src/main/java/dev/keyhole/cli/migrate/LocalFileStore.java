@@ -12,7 +12,8 @@ import java.util.Map;
 /**
  * The local target: one owner-only {@code .env}-format file per item in Keyhole's state directory,
  * outside the repository (so never committed, never in an agent's working tree). References are
- * {@code dotenv:/absolute/path/ITEM.env#KEY}, which core's {@code DotenvProvider} resolves.
+ * {@code dotenv:/absolute/path/ITEM.env#KEY}, which core's {@code DotenvProvider} resolves when
+ * its base directory is the store directory (it refuses paths outside its base directory).
  * Existing keys of the store file are kept; written atomically.
  */
 final class LocalFileStore implements SecretStore {

@@ -159,7 +159,8 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
           + " prefix ('" + SecretHandle.PREFIX + "'); Keyhole cannot redact it without rewriting"
           + " its own tokens. Store the real secret, not a handle, behind this reference");
     }
-    int formMin = checkQuality(text.length, ValueQuality.isLowEntropy(CharBuffer.wrap(text)), handle);
+    int formMin = checkQuality(text.length, ValueQuality.isLowEntropy(CharBuffer.wrap(text))
+        || (!options.allowWeakValues() && Strength.isGuessable(text)), handle);
     return Forms.ofText(text, formMin);
   }
 
@@ -172,7 +173,8 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
           + " reliably and refuses to hand it out. Use a longer secret");
     }
     String problem = length < min ? "shorter than the minimum of " + min + " characters"
-        : lowEntropy ? "low in entropy (repetitive, or a simple run like 12345678)" : null;
+        : lowEntropy ? "low in entropy or easy to guess (repetitive, a simple run like 12345678,"
+            + " or made of common words, names, dates or keyboard patterns)" : null;
     if (problem == null) {
       return min;
     }

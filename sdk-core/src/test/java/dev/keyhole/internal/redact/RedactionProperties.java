@@ -34,7 +34,7 @@ class RedactionProperties {
   Arbitrary<String> secrets() {
     return Arbitraries.strings().withChars(Encodings.ALNUM).withChars(SPECIAL)
         .ofMinLength(8).ofMaxLength(40)
-        .filter(s -> !ValueQuality.isLowEntropy(s)
+        .filter(s -> !ValueQuality.isLowEntropy(s) && !Strength.isGuessable(s.toCharArray())
             && !s.toLowerCase(Locale.ROOT).contains("secret://"));
   }
 

@@ -1,6 +1,5 @@
-package dev.keyhole.langchain4j;
+package dev.keyhole;
 
-import dev.keyhole.SecretHandle;
 import java.util.Collections;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -13,9 +12,10 @@ import java.util.regex.Pattern;
  * arguments ({@code "token"}, or {@code "auth.password"} for a property of a nested object), the
  * handles it accepts, and whether the handle may be embedded in larger text.
  *
- * <p>Used by {@link GuardedTools} to rewrite a tool's specification (so the model is told to pass a
- * handle, and which ones) and to check each call (a handle anywhere else, or a literal value where a
- * handle belongs, is denied before the tool runs). Immutable.
+ * <p>Declared on a {@link ToolDeclaration}: the {@link ToolGuard} checks each call against it (a
+ * handle anywhere else, or a literal value where a whole handle belongs, is denied before anything
+ * resolves), and framework adapters use it to rewrite the tool's schema (so the model is told to
+ * pass a handle, and which ones). Immutable.
  *
  * <p>Security: holds handle names only, never a value or a reference.
  */
@@ -72,7 +72,8 @@ public final class HandleParameter {
     return path;
   }
 
-  List<String> segments() {
+  /** The path's property names, outermost first. */
+  public List<String> segments() {
     return segments;
   }
 
@@ -87,7 +88,7 @@ public final class HandleParameter {
   }
 
   /** Whether {@code handle} is acceptable here (given the tool may use it). */
-  boolean accepts(SecretHandle handle) {
+  public boolean accepts(SecretHandle handle) {
     return handles.isEmpty() || handles.contains(handle);
   }
 
@@ -108,7 +109,8 @@ public final class HandleParameter {
         + (embedded ? " embedded" : "") + "]";
   }
 
-  static String names(Iterable<HandleParameter> params) {
+  /** {@code 'a', 'b.c'} for messages, or {@code none}. */
+  public static String names(Iterable<HandleParameter> params) {
     StringBuilder sb = new StringBuilder();
     for (HandleParameter p : params) {
       sb.append(sb.length() == 0 ? "" : ", ").append('\'').append(p.path).append('\'');
@@ -116,7 +118,8 @@ public final class HandleParameter {
     return sb.length() == 0 ? "none" : sb.toString();
   }
 
-  static String tokens(Iterable<SecretHandle> hs) {
+  /** {@code secret://a, secret://b} for messages. */
+  public static String tokens(Iterable<SecretHandle> hs) {
     StringBuilder sb = new StringBuilder();
     for (SecretHandle h : hs) {
       sb.append(sb.length() == 0 ? "" : ", ").append(h.token());
