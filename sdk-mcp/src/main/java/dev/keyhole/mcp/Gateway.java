@@ -4,6 +4,8 @@ import dev.keyhole.ConfigurationException;
 import dev.keyhole.Redactor;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskScope;
+import dev.keyhole.ToolDeclaration;
+import dev.keyhole.ToolGuard;
 import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -29,6 +31,7 @@ final class Gateway {
   private final McpJsonMapper json;
   private final Consumer<String> stderr;
   private final Duration callTimeout;
+  private final ToolGuard guard;
 
   Gateway(McpUpstream upstream, Map<String, String> keyholeEnvironment, Redactor redactor,
       McpJsonMapper json, Consumer<String> stderr, Duration callTimeout) {
@@ -45,6 +48,7 @@ final class Gateway {
     this.json = json;
     this.stderr = stderr;
     this.callTimeout = callTimeout;
+    this.guard = Guard.upstreamGuard(upstream);
   }
 
   McpUpstream upstream() {
@@ -54,8 +58,7 @@ final class Gateway {
   /** Starts the upstream child in {@code task}: each injected value is one use of its grant. */
   UpstreamProcess start(TaskScope task) {
     AtomicReference<UpstreamProcess> started = new AtomicReference<>();
-    String program = upstream.command().get(0);
-    Guard.startUpstream(task, upstream.name(), program, upstream.env(), inv -> {
+    Guard.startUpstream(task, upstream.name(), upstream.command(), upstream.env(), inv -> {
       Map<String, String> env = new LinkedHashMap<>(inheritedEnv);
       for (Map.Entry<String, SecretHandle> e : upstream.env().entrySet()) {
         env.put(e.getKey(), inv.secret(e.getValue().name()).revealString());
@@ -84,11 +87,11 @@ final class Gateway {
         throw new ConfigurationException("Upstream '" + upstream.name() + "' has a tool named '"
             + t.name() + "', which is also a Keyhole tool; Keyhole cannot expose both");
       }
-      ToolDecl d = upstream.declaration(t.name());
+      ToolDeclaration d = upstream.declaration(t.name());
       String note = d.handleParameters().isEmpty()
           ? "[Keyhole gateway] This tool takes no secret handles."
           : "[Keyhole gateway] Parameters that take secret handles (secret://name): "
-              + String.join(", ", d.handleParameters()) + ". Call list_handles to see them.";
+              + String.join(", ", d.handleParameters().keySet()) + ". Call list_handles to see them.";
       String desc = t.description() == null ? note : redactor.redact(t.description()) + "\n\n" + note;
       return McpSchema.Tool.builder(t.name(), redactMap(t.inputSchema()))
           .title(t.title() == null ? null : redactor.redact(t.title()))
@@ -101,16 +104,21 @@ final class Gateway {
   /** Forwards one call to the session's upstream; the result comes back redacted. */
   McpSchema.CallToolResult call(Sessions.Session session, String tool, String argumentsJson) {
     UpstreamProcess up = session.upstream(this::start);
-    String resultJson = Guard.callDeclared(session.task, upstream.declaration(tool), argumentsJson,
-        inv -> {
-          Map<String, Object> args = json.convertValue(inv.argumentsTree(), MAP);
-          return json.writeValueAsString(up.call(tool, args));
-        });
+    return Guard.callUpstreamTool(guard, session.task, tool, argumentsJson,
+        inv -> up.call(tool, json.convertValue(inv.argumentsTree(), MAP)), this::redact);
+  }
+
+  /** The whole result, every field, redacted as JSON text; the same instance when it was clean. */
+  private McpSchema.CallToolResult redact(McpSchema.CallToolResult result, Redactor r) {
     try {
-      return json.readValue(resultJson, McpSchema.CallToolResult.class);
+      String text = json.writeValueAsString(result);
+      String safe = r.redact(text);
+      @SuppressWarnings("ReferenceEquality") // redact returns the same instance when nothing matched
+      boolean clean = safe == text;
+      return clean ? result : json.readValue(safe, McpSchema.CallToolResult.class);
     } catch (IOException e) {
       throw new dev.keyhole.KeyholeException("Upstream '" + upstream.name() + "' returned a result"
-          + " Keyhole could not read after redaction; nothing was forwarded");
+          + " Keyhole could not redact; nothing was forwarded");
     }
   }
 

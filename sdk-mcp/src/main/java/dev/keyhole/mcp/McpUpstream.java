@@ -2,6 +2,7 @@ package dev.keyhole.mcp;
 
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.SecretHandle;
+import dev.keyhole.ToolDeclaration;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -43,7 +44,7 @@ public final class McpUpstream {
   private final List<String> command;
   private final Map<String, SecretHandle> env;
   private final List<String> inherited;
-  private final Map<String, ToolDecl> tools;
+  private final Map<String, ToolDeclaration> tools;
   private final Duration startTimeout;
 
   private McpUpstream(Builder b) {
@@ -51,10 +52,17 @@ public final class McpUpstream {
     this.command = List.copyOf(b.command);
     this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
     this.inherited = List.copyOf(b.inherited);
-    Map<String, ToolDecl> t = new LinkedHashMap<>();
-    b.handleParameters.forEach((tool, params) ->
-        t.put(tool, new ToolDecl(tool, params, b.destinations.get(tool))));
-    b.destinations.forEach((tool, p) -> t.putIfAbsent(tool, new ToolDecl(tool, Set.of(), p)));
+    Map<String, ToolDeclaration> t = new LinkedHashMap<>();
+    Set<String> names = new LinkedHashSet<>(b.handleParameters.keySet());
+    names.addAll(b.destinations.keySet());
+    for (String tool : names) {
+      ToolDeclaration.Builder d = ToolDeclaration.builder(tool).handleParameters(
+          b.handleParameters.getOrDefault(tool, Set.of()).toArray(String[]::new));
+      if (b.destinations.containsKey(tool)) {
+        d.destinationParameter(b.destinations.get(tool));
+      }
+      t.put(tool, d.build());
+    }
     this.tools = Collections.unmodifiableMap(t);
     this.startTimeout = b.startTimeout;
   }
@@ -88,12 +96,14 @@ public final class McpUpstream {
     return startTimeout;
   }
 
-  ToolDecl declaration(String tool) {
-    ToolDecl d = tools.get(tool);
-    return d == null ? ToolDecl.none(tool) : d;
+  /** What the gateway declares for upstream tool {@code tool} (nothing: it takes no handles). */
+  public ToolDeclaration declaration(String tool) {
+    ToolDeclaration d = tools.get(tool);
+    return d == null ? ToolDeclaration.undeclared(tool) : d;
   }
 
-  Set<String> declaredTools() {
+  /** The upstream tools with declared handle or destination parameters. */
+  public Set<String> declaredTools() {
     return tools.keySet();
   }
 

@@ -150,7 +150,7 @@ class GatewayTest {
     McpSchema.CallToolResult undeclared = call(client, "echo_args",
         Map.of("query", "secret://query_token"));
     assertThat(undeclared.isError()).isTrue();
-    assertThat(text(undeclared)).contains("does not take handles in [query]");
+    assertThat(text(undeclared)).contains("HANDLE_NOT_ALLOWED_IN_PARAMETER", "'query'");
     assertThat(Files.size(echoLog)).isEqualTo(logSize);
     seen.add(text(undeclared));
 

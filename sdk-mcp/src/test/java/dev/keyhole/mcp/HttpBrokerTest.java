@@ -67,20 +67,20 @@ class HttpBrokerTest {
           api_token:
             ref: env:API
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
           deploy_token:
             ref: env:DEPLOY
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
             approval: true
           other_token:
             ref: env:OTHER
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
-        """, "inline");
+        """.formatted(api.port(), api.port(), api.port()), "inline");
     server = KeyholeMcpServer.builder(Keyhole.builder()
             .provider(EnvProvider.of(Map.of("API", planted.api, "DEPLOY", planted.deploy,
                 "OTHER", planted.other)))

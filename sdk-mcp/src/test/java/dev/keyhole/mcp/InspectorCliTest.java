@@ -47,9 +47,9 @@ class InspectorCliTest {
           api_token:
             ref: env:KH_TEST_API
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
-        """);
+        """.formatted(api.port()));
   }
 
   @AfterEach

@@ -60,15 +60,15 @@ class StdioBrokerTest {
             ref: env:KH_TEST_API
             description: Token for the test API
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
           deploy_token:
             ref: env:KH_TEST_DEPLOY
             tools: [http_request]
-            destinations: [localhost]
+            destinations: ["localhost:%d"]
             allowHttpLocalhost: true
             approval: true
-        """);
+        """.formatted(api.port(), api.port()));
   }
 
   @AfterEach
