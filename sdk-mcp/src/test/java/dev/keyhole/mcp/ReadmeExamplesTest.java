@@ -41,7 +41,7 @@ class ReadmeExamplesTest {
       Policy p = Policy.parse(y.startsWith("version:") ? y : "version: 1\n" + y, "README");
       assertThat(p.grants()).isNotEmpty();
     }
-    assertThat(Policy.parse("version: 1\n" + yaml.get(1), "README").grant("github_token").orElseThrow().commands())
+    assertThat(Policy.parse(yaml.get(1), "README").grant("github_token").orElseThrow().commands())
         .containsExactly("npx");
     JsonNode config = new ObjectMapper().readTree(blocks(s, "json").get(0));
     assertThat(config.path("mcpServers").path("keyhole").path("args").get(0).asText())
