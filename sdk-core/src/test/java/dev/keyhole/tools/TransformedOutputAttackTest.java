@@ -39,7 +39,7 @@ class TransformedOutputAttackTest {
     fx.values.put("token", value);
     fx.provider.put("token", value);
     task = fx.open(Grant.builder("token").ref("memory:token").tools("run_process")
-        .commands("print.sh").build());
+        .commands("print.sh").env("TOKEN", "token").build());
   }
 
   @AfterEach
