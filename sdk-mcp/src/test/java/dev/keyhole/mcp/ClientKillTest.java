@@ -34,6 +34,7 @@ class ClientKillTest {
             ref: env:KH_UPSTREAM
             tools: [echo]
             commands: [java]
+            allowCodeExecution: true   # the upstream MCP server is a Java program
         """);
     List<String> broker = TestProcesses.javaMain(BrokerMain.class, policy.toString(),
         audit.toString(), "echo", "UPSTREAM_TOKEN=upstream_token", "echo_args.token", "--");

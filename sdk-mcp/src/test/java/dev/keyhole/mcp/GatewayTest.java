@@ -57,6 +57,7 @@ class GatewayTest {
             ref: env:UPSTREAM
             tools: [echo]
             commands: [java]
+            allowCodeExecution: true   # the upstream MCP server is a Java program
           query_token:
             ref: env:QUERY
             tools: [echo_args]

@@ -41,6 +41,7 @@ class StdioGatewayTest {
             ref: env:KH_UPSTREAM
             tools: [echo]
             commands: [java]
+            allowCodeExecution: true   # the upstream MCP server is a Java program
           query_token:
             ref: env:KH_QUERY
             tools: [echo_args]
