@@ -81,7 +81,7 @@ public final class McpUpstream {
     return command;
   }
 
-  /** Environment variable -> the handle whose value it receives. */
+  /** Each environment variable the upstream gets, with the handle whose value it receives. */
   public Map<String, SecretHandle> env() {
     return env;
   }
