@@ -64,6 +64,7 @@ public final class KeyholeCli implements Callable<Integer> {
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    HelpLayout.install(cl, HelpLayout.width(ctx));
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       cmd.getErr().println("keyhole: " + describe(ex));
       cmd.getErr().flush();
