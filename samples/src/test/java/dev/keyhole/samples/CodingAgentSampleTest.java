@@ -81,7 +81,7 @@ class CodingAgentSampleTest {
         .contains("DENIED the call by run_process's own rules: ENVIRONMENT_NOT_ALLOWED")
         .contains("does not let the model set environment variable 'LD_PRELOAD'")
         .contains("may not run 'cat .env'")
-        .contains("-> collector.evil.example: DESTINATION_NOT_ALLOWED")
+        .contains("-> https://collector.evil.example: DESTINATION_NOT_ALLOWED")
         .contains("redirected to http://localhost");
     assertThat(result.collectorRequests()).isZero();
     // The checks count the open redirect too: reached once, on the allowed host, never followed.

@@ -383,10 +383,8 @@ public final class ProcessTool implements AgentTool {
             PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
         Files.createDirectory(dir.resolve("home"));
         Files.createDirectory(dir.resolve("tmp"));
-        // The file system's own clock, so that file times compare with it; a little earlier, for
-        // file systems with coarse timestamps.
-        FileTime now = Files.getLastModifiedTime(dir);
-        FileTime since = FileTime.fromMillis(now.toMillis() - 2_000);
+        // The file system's own clock, so that file times compare with it.
+        FileTime since = Files.getLastModifiedTime(dir);
         return new TaskState(dir, since, HexFormat.of().formatHex(r));
       } catch (IOException e) {
         throw new ConfigurationException("Could not create the per-task scratch directory under "

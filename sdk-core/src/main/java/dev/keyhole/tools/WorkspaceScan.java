@@ -35,6 +35,11 @@ import java.util.Set;
  * file is rewritten with every value replaced by its handle, atomically (a new file moved over the
  * old one, so a hard link elsewhere keeps its content and the rewrite never shows half-done).
  *
+ * <p>Only the task's own values count (not those of other tasks or of {@code protect:}ed files),
+ * and a file a grant's {@code dotenv:} reference reads its value from is the value's home, not a
+ * leak: it is left alone. A file that also holds values the task was not given is reported, never
+ * rewritten, so a secret store the agent edited keeps its secrets.
+ *
  * <p>Not followed: symbolic links, devices, pipes. Not found: values in files larger than the
  * limit, and values a file holds compressed, encrypted or in an encoding the redactor does not know
  * (a git object, an archive).
@@ -49,6 +54,8 @@ final class WorkspaceScan {
   private final ProcessTool.PersistedValues mode;
   private final long maxFileBytes;
   private final Redactor redactor;
+  private final Set<SecretHandle> own;
+  private final Set<String> homes = new LinkedHashSet<>();
 
   WorkspaceScan(Path root, FileTime since, TaskScope task, String tool,
       ProcessTool.PersistedValues mode, long maxFileBytes) {
@@ -59,6 +66,16 @@ final class WorkspaceScan {
     this.mode = mode;
     this.maxFileBytes = maxFileBytes;
     this.redactor = task.redactor();
+    this.own = task.handles();
+    for (SecretHandle h : own) {
+      task.grantFor(h).flatMap(g -> g.ref()).filter(r -> r.scheme().equals("dotenv"))
+          .ifPresent(r -> {
+            String file = r.path();
+            int hash = file.indexOf('#');
+            file = hash < 0 ? file : file.substring(0, hash);
+            homes.add(file.startsWith("./") ? file.substring(2) : file);
+          });
+    }
   }
 
   /** Scans the root; never throws for a file it cannot read (it is skipped). */
@@ -97,11 +114,16 @@ final class WorkspaceScan {
 
   private void scan(Path file) {
     String rel = root.relativize(file).toString().replace('\\', '/');
+    if (homes.contains(rel)) {
+      return; // where a grant's value comes from
+    }
     String shownName = redactor.redact(rel);
     if (!shownName.equals(rel)) {
       // A value in the file's name: reported, never renamed (the name may be all the tool has).
       for (SecretHandle h : added(rel, shownName)) {
-        record(h, shownName, List.of(), "reported", "name");
+        if (own.contains(h)) {
+          record(h, shownName, List.of(), "reported", "name");
+        }
       }
     }
     byte[] bytes;
@@ -125,12 +147,20 @@ final class WorkspaceScan {
     if (redacted.equals(text)) {
       return;
     }
+    Set<SecretHandle> inFile = added(text, redacted);
+    boolean foreign = !own.containsAll(inFile);
+    inFile.retainAll(own);
+    if (inFile.isEmpty()) {
+      return; // only values this task was not given (another task's, a protected file's)
+    }
     Map<SecretHandle, List<Integer>> lines = new LinkedHashMap<>();
     String[] original = text.split("\n", -1);
     for (int i = 0; i < original.length; i++) {
       String line = original[i];
       for (SecretHandle h : added(line, redactor.redact(line))) {
-        lines.computeIfAbsent(h, k -> new ArrayList<>()).add(i + 1);
+        if (own.contains(h)) {
+          lines.computeIfAbsent(h, k -> new ArrayList<>()).add(i + 1);
+        }
       }
     }
     if (lines.isEmpty()) {
@@ -143,12 +173,12 @@ final class WorkspaceScan {
       for (int i = 0; i < at; i++) {
         line += text.charAt(i) == '\n' ? 1 : 0;
       }
-      for (SecretHandle h : added(text, redacted)) {
+      for (SecretHandle h : inFile) {
         lines.put(h, List.of(line));
       }
     }
     String outcome = "reported";
-    if (mode == ProcessTool.PersistedValues.SCRUB) {
+    if (mode == ProcessTool.PersistedValues.SCRUB && !foreign) {
       outcome = rewrite(file, redacted.getBytes(cs)) ? "scrubbed" : "scrub_failed";
     }
     for (Map.Entry<SecretHandle, List<Integer>> e : lines.entrySet()) {
