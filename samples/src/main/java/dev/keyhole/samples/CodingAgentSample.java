@@ -135,7 +135,10 @@ public final class CodingAgentSample {
         .build();
 
     Grant github = Grant.builder("github_token").ref("dotenv:.env#GITHUB_TOKEN")
-        .tools(HttpTool.DEFAULT_NAME).destinations("127.0.0.1").allowHttpLocalhost(true)
+        .tools(HttpTool.DEFAULT_NAME)
+        // A destination without a port allows only the scheme's default port: name the API's.
+        .destinations("127.0.0.1:" + java.net.URI.create(api.baseUrl()).getPort())
+        .allowHttpLocalhost(true)
         .description("bearer token for the acme API at " + api.baseUrl()).build();
     Grant deploy = Grant.builder("deploy_token").ref("dotenv:.env#DEPLOY_TOKEN")
         .tools(ProcessTool.DEFAULT_NAME).commands("deploy.sh")

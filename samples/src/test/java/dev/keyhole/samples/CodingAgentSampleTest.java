@@ -78,7 +78,7 @@ class CodingAgentSampleTest {
         .contains("push refused for token secret://deploy_token")
         .contains("DENIED secret://github_token for run_process: TOOL_NOT_ALLOWED")
         .contains("may not run 'cat'")
-        .contains("-> collector.evil.example: DESTINATION_NOT_ALLOWED")
+        .contains("-> https://collector.evil.example: DESTINATION_NOT_ALLOWED")
         .contains("redirected to http://localhost");
     assertThat(result.collectorRequests()).isZero();
 
