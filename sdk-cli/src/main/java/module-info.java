@@ -4,6 +4,7 @@
  */
 module dev.keyhole.cli {
   requires dev.keyhole.core;
+  requires dev.keyhole.mcp;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;

@@ -150,7 +150,8 @@ class ProtectedFilesTest {
   @Test
   void aGrantedHandle_namesASharedValueBetterThanProtected() {
     try (TaskScope task = keyhole(true).openTask(TaskOptions.builder().grants("api_key").build())) {
-      task.toolGuard().call("lookup", "{\"k\": \"secret://api_key\"}", inv -> "ok");
+      dev.keyhole.ToolGuard.builder(task).handleParameters("lookup", "k").build()
+          .call("lookup", "{\"k\": \"secret://api_key\"}", inv -> "ok");
       assertThat(cat(task, ".env")).contains("export API_KEY=secret://api_key")
           .contains("DB_PASSWORD='secret://protected'");
     }

@@ -1,12 +1,13 @@
 package dev.keyhole.langchain4j;
 
+import dev.keyhole.HandleParameter;
 import dev.keyhole.InvalidHandleException;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
+import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskClosedException;
 import dev.keyhole.TaskScope;
-import dev.keyhole.ToolFailedException;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
 import dev.langchain4j.agent.tool.ToolExecutionRequest;
@@ -18,10 +19,12 @@ import dev.langchain4j.invocation.InvocationContext;
 import dev.langchain4j.service.tool.ToolExecutionResult;
 import dev.langchain4j.service.tool.ToolExecutor;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -49,6 +52,12 @@ import org.jspecify.annotations.Nullable;
  * redacted; the original is <em>not</em> chained, so neither LangChain4j's error handlers nor its
  * logging can reach a value through {@code getCause()}.
  *
+ * <p>The task: the one the executor is bound to or, for an unbound executor, the task of the
+ * AI-service call ({@code InvocationParameters}, else {@link dev.keyhole.TaskContext}). Without a
+ * task, a tool that takes handles does not run (an error result says a task is needed); a tool that
+ * takes none runs with its arguments refused if they hold a handle or a live value, and its result
+ * redacted.
+ *
  * <p>Both {@link #execute} and {@link #executeWithContext} take this path (LangChain4j's {@code
  * ToolService} calls only the latter). Thread-safe.
  *
@@ -58,16 +67,26 @@ import org.jspecify.annotations.Nullable;
  */
 public final class GuardedToolExecutor implements ToolExecutor {
   private final String toolName;
-  private final TaskScope task;
+  private final @Nullable TaskScope task;
   private final ToolGuard guard;
   private final Invoker invoker;
+  private final Redactor redactor;
 
   /** Runs the real tool once the guard has resolved the handles. */
   interface Invoker {
     /** Whether the guard should substitute values for handle tokens in the argument text. */
     boolean substitutes();
 
-    ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
+    /** Whether the tool can run only in a task (it takes values), even for a call without handles. */
+    default boolean needsTask() {
+      return false;
+    }
+
+    /**
+     * Runs the tool. {@code invocation} is null for a call without a task (only for tools that take
+     * no handles and do not {@linkplain #needsTask need a task}).
+     */
+    ToolExecutionResult invoke(ToolExecutionRequest request, @Nullable ToolInvocation invocation,
         @Nullable InvocationContext context) throws Exception;
   }
 
@@ -79,21 +98,28 @@ public final class GuardedToolExecutor implements ToolExecutor {
     }
 
     @Override
-    public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
+    public ToolExecutionResult invoke(ToolExecutionRequest request, @Nullable ToolInvocation invocation,
         @Nullable InvocationContext context) {
-      ToolExecutionRequest resolved = invocation.secrets().isEmpty()
+      ToolExecutionRequest resolved = invocation == null || invocation.secrets().isEmpty()
           ? request
           : request.toBuilder().arguments(invocation.arguments()).build();
       return delegate.executeWithContext(resolved, context);
     }
   }
 
-  /** @param guard a guard that declares {@code toolName} (handle parameters, destination) */
-  GuardedToolExecutor(String toolName, TaskScope task, ToolGuard guard, Invoker invoker) {
+  /**
+   * @param task the task every call runs in, or null to take it per call from the call's
+   *     {@code InvocationParameters} or {@link dev.keyhole.TaskContext}
+   * @param guard a guard that declares {@code toolName} (handle parameters, destination)
+   * @param redactor the redactor of results and errors (Keyhole's, or one built on it)
+   */
+  GuardedToolExecutor(String toolName, @Nullable TaskScope task, ToolGuard guard, Invoker invoker,
+      Redactor redactor) {
     this.toolName = Objects.requireNonNull(toolName, "toolName");
-    this.task = Objects.requireNonNull(task, "task");
+    this.task = task;
     this.guard = Objects.requireNonNull(guard, "guard");
     this.invoker = Objects.requireNonNull(invoker, "invoker");
+    this.redactor = Objects.requireNonNull(redactor, "redactor");
   }
 
   /** The tool name policy is checked against. */
@@ -101,8 +127,24 @@ public final class GuardedToolExecutor implements ToolExecutor {
     return toolName;
   }
 
-  TaskScope task() {
-    return task;
+  /** The task this executor is bound to; empty when it takes the task per call. */
+  public Optional<TaskScope> task() {
+    return Optional.ofNullable(task);
+  }
+
+  /** This executor bound to {@code task} (or unbound for null); the same instance when unchanged. */
+  GuardedToolExecutor withTask(@Nullable TaskScope task) {
+    return task == this.task ? this : new GuardedToolExecutor(toolName, task, guard, invoker, redactor);
+  }
+
+  /** The declared handle parameters of the tool. */
+  Collection<HandleParameter> handleParameters() {
+    return guard.declaration(toolName).handleParameters().values();
+  }
+
+  /** Whether calls of this tool need a task (it takes handles). */
+  boolean needsTask() {
+    return invoker.needsTask() || !guard.declaration(toolName).handleParameters().isEmpty();
   }
 
   @Override
@@ -115,23 +157,62 @@ public final class GuardedToolExecutor implements ToolExecutor {
   @Override
   public ToolExecutionResult executeWithContext(ToolExecutionRequest request,
       @Nullable InvocationContext context) {
+    TaskScope t;
     try {
-      return guard.call(task, toolName, request.arguments(), inv -> {
+      t = task != null ? task : CallTask.find(context);
+    } catch (KeyholeException e) {
+      return denied(e);
+    }
+    if (t == null) {
+      return withoutTask(request, context);
+    }
+    try {
+      return guard.call(t, toolName, request.arguments(), inv -> {
         ToolExecutionResult r = invoker.invoke(request, inv, context);
         if (r == null) {
           throw new ToolExecutionException("Tool '" + toolName + "' returned no result");
         }
         r.resultContents(); // evaluates a lazy result text while the call's values are live
         return r;
-      }, this::redacted, GuardedToolExecutor::translate);
+      }, (r, ignored) -> redacted(r), (original, redacted, ignored) -> translate(original));
     } catch (KeyholeException e) {
-      return denied(e, task.redactor());
+      return denied(e);
     }
   }
 
+  /**
+   * A call with no task: tools that take handles do not run; others run with their arguments
+   * checked for handles and live values and their result redacted, as in a task.
+   */
+  private ToolExecutionResult withoutTask(ToolExecutionRequest request,
+      @Nullable InvocationContext context) {
+    if (needsTask()) {
+      return error(CallTask.missing(toolName));
+    }
+    String args = request.arguments() == null ? "" : request.arguments();
+    if (SecretHandle.containsToken(args)) {
+      return error("Denied by Keyhole: tool '" + toolName + "' takes no secret handles, but its"
+          + " arguments hold one. Call it without handles. The tool did not run.");
+    }
+    if (redactor.containsSecret(args)) {
+      return error("Denied by Keyhole: the arguments of tool '" + toolName + "' contain a live"
+          + " secret value. Pass no secret to this tool. The tool did not run.");
+    }
+    ToolExecutionResult r;
+    try {
+      r = invoker.invoke(request, null, context);
+      if (r == null) {
+        throw new ToolExecutionException("Tool '" + toolName + "' returned no result");
+      }
+      r.resultContents();
+    } catch (Exception e) {
+      throw translate(e);
+    }
+    return redacted(r);
+  }
+
   /** LangChain4j's own exception types, with the text its ToolService would send, redacted. */
-  private static RuntimeException translate(Throwable original, ToolFailedException redacted,
-      Redactor redactor) {
+  private RuntimeException translate(Throwable original) {
     String text = redactor.redact(Errors.toolErrorText(original));
     if (original instanceof ToolArgumentsException a) {
       return new ToolArgumentsException(text, null, a.errorCode());
@@ -140,15 +221,18 @@ public final class GuardedToolExecutor implements ToolExecutor {
     return new ToolExecutionException(text, null, code);
   }
 
-  private ToolExecutionResult denied(KeyholeException e, Redactor redactor) {
-    String message = redactor.redact(String.valueOf(e.getMessage()));
+  private ToolExecutionResult denied(KeyholeException e) {
+    String message = redactor.redact(String.valueOf(e.getMessage())).strip();
+    if (!message.isEmpty() && ".!?".indexOf(message.charAt(message.length() - 1)) < 0) {
+      message += ".";
+    }
+    String tail = message.contains("did not run") ? "" : " The tool '" + toolName + "' did not run.";
     if (e instanceof PolicyViolationException p) {
       return error("Denied by Keyhole policy (" + p.reason().name().toLowerCase(Locale.ROOT)
-          + "): " + message + (message.contains("did not run") ? "" : " The tool '" + toolName
-          + "' did not run."));
+          .replace('_', ' ') + "): " + message + tail);
     }
     if (e instanceof TaskClosedException || e instanceof InvalidHandleException) {
-      return error("Denied by Keyhole: " + message + " The tool '" + toolName + "' did not run.");
+      return error("Denied by Keyhole: " + message + tail);
     }
     return error("Keyhole could not run tool '" + toolName + "': " + message
         + (e.retryable() ? " (temporary; the call may succeed if retried later)" : ""));
@@ -160,7 +244,8 @@ public final class GuardedToolExecutor implements ToolExecutor {
 
   @Override
   public String toString() {
-    return "GuardedToolExecutor[" + toolName + ", task=" + task.taskId() + "]";
+    return "GuardedToolExecutor[" + toolName + ", task=" + (task == null ? "per call" : task.taskId())
+        + "]";
   }
 
   /**
@@ -168,7 +253,7 @@ public final class GuardedToolExecutor implements ToolExecutor {
    * redacted, media that hold a value replaced by a note, attributes redacted, and the raw result
    * kept only when nothing had to change. Returns {@code r} itself when nothing changed.
    */
-  private ToolExecutionResult redacted(ToolExecutionResult r, Redactor redactor) {
+  private ToolExecutionResult redacted(ToolExecutionResult r) {
     List<Content> contents = r.resultContents();
     boolean changed = false;
     List<Content> safe = new ArrayList<>(contents.size());

@@ -1,10 +1,14 @@
 package dev.keyhole.langchain4j;
 
-import dev.keyhole.HandleParameter;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyhole.HandleParameter;
+import dev.keyhole.Keyhole;
+import dev.keyhole.Redactor;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolDeclaration;
 import dev.keyhole.ToolGuard;
+import dev.keyhole.tools.AgentTool;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolSpecification;
 import dev.langchain4j.service.tool.AiServiceTool;
 import dev.langchain4j.service.tool.DefaultToolExecutor;
@@ -15,6 +19,7 @@ import dev.langchain4j.service.tool.ToolProviderResult;
 import dev.langchain4j.service.tool.ToolService;
 import java.lang.reflect.Method;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -26,18 +31,27 @@ import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Turns LangChain4j tools into Keyhole-guarded tools for one task: every call runs through the
- * task's policy via a {@link GuardedToolExecutor}, and tool specifications tell the model which
- * parameters take handles (and which handles).
+ * Turns LangChain4j tools into Keyhole-guarded tools: every call runs through a task's policy via a
+ * {@link GuardedToolExecutor}, and tool specifications tell the model which parameters take
+ * handles (and which handles).
  *
  * <pre>{@code
- * GuardedTools tools = GuardedTools.builder(task)
- *     .handleParameters("create_issue", "token")                 // an MCP tool's parameter
+ * GuardedTools tools = GuardedTools.builder(keyhole)                  // once, for every task
+ *     .handleParameters("create_issue", "token")                      // an MCP tool's parameter
  *     .destination("create_issue", args -> Optional.of("api.github.com"))
  *     .build();
- * List<AiServiceTool> mine = tools.fromObjects(new RepoTools()); // @Tool methods, @Secret params
- * ToolProvider mcp = tools.wrap(mcpToolProvider);                // static or dynamic providers
+ * ToolProvider mine = tools.toolProvider(new RepoTools());            // @Tool methods, @Secret params
+ * ToolProvider mcp = tools.wrap(mcpToolProvider);                     // static or dynamic providers
  * }</pre>
+ *
+ * <p>Which task a call runs in: the task given to {@link #builder(TaskScope)}, or, for guarded tools
+ * built with {@link #builder(Keyhole)}, the task of each AI-service call — the one its {@code
+ * InvocationParameters} carry ({@link KeyholeLangChain4j#invocationParameters}) or the one the
+ * caller bound with {@link dev.keyhole.TaskContext#bind}. Providers ({@link #toolProvider}, {@link
+ * #wrap(ToolProvider)}) take the task when LangChain4j asks them for tools, on the caller's thread,
+ * so the tools' schemas list that task's handles and their calls run in it even when LangChain4j
+ * runs tools on other threads. A call with no task runs no tool that takes handles (the model gets
+ * an error result saying so).
  *
  * <p>Which arguments may hold handles:
  *
@@ -49,20 +63,24 @@ import org.jspecify.annotations.Nullable;
  * </ul>
  *
  * <p>Specifications are rewritten so that each handle parameter is a string enum of the handles
- * the task grants the tool (a described string for embedded parameters). The tool name policy sees
- * is the specification's name. Immutable and thread-safe.
+ * the task grants the tool (a described string for embedded parameters, or when no task is known),
+ * with no trace of Keyhole's types ({@code SecretValue}'s schema and unreferenced {@code $defs} are
+ * removed). The tool name policy sees is the specification's name. Return behaviours ({@code
+ * IMMEDIATE}) are kept. Immutable and thread-safe.
  *
  * <p>Security: a denied call never reaches the tool; nothing here ever puts a value into a
  * specification, a result or an error. MCP and other transports receive the resolved values in the
  * arguments (that is the point); do not turn on their request logging for tools that take handles.
  */
 public final class GuardedTools {
-  private final TaskScope task;
+  private final @Nullable TaskScope task;
+  private final Redactor redactor;
   private final Map<String, Function<JsonNode, Optional<String>>> destinations;
   private final Map<String, Map<String, HandleParameter>> handleParameters;
 
   private GuardedTools(Builder b) {
     this.task = b.task;
+    this.redactor = b.redactor;
     this.destinations = Map.copyOf(b.destinations);
     Map<String, Map<String, HandleParameter>> hp = new HashMap<>();
     b.handleParameters.forEach((tool, ps) -> hp.put(tool, Collections.unmodifiableMap(new LinkedHashMap<>(ps))));
@@ -74,59 +92,77 @@ public final class GuardedTools {
     return builder(task).build();
   }
 
+  /** Guarded tools whose calls all run in {@code task}. */
   public static Builder builder(TaskScope task) {
-    return new Builder(task);
+    LangChain4jVersion.requireSupported();
+    return new Builder(Objects.requireNonNull(task, "task"), task.redactor());
   }
 
-  /** The task whose policy every call is checked against. */
-  public TaskScope task() {
-    return task;
+  /**
+   * Guarded tools built once for every task of {@code keyhole}: each call runs in the task of its
+   * AI-service call ({@code InvocationParameters} or {@link dev.keyhole.TaskContext}).
+   */
+  public static Builder builder(Keyhole keyhole) {
+    LangChain4jVersion.requireSupported();
+    return new Builder(null, keyhole.redactor());
+  }
+
+  /** The task every call is checked against; empty when each call brings its own. */
+  public Optional<TaskScope> task() {
+    return Optional.ofNullable(task);
   }
 
   /** A guarded executor for tool {@code toolName}. An executor already guarded for this task is returned. */
   public ToolExecutor executor(String toolName, ToolExecutor delegate) {
     Objects.requireNonNull(toolName, "toolName");
     Objects.requireNonNull(delegate, "delegate");
-    if (delegate instanceof GuardedToolExecutor g && g.task() == task) {
+    if (delegate instanceof GuardedToolExecutor g && g.task().orElse(null) == task) {
       return g;
     }
     Map<String, HandleParameter> params = handleParameters.getOrDefault(toolName, Map.of());
     return new GuardedToolExecutor(toolName, task, guard(toolName, params, null, true),
-        new GuardedToolExecutor.Delegating(delegate));
+        new GuardedToolExecutor.Delegating(delegate), redactor);
   }
 
-  /** The tool with its specification rewritten and its executor guarded. */
+  /** The tool with its specification rewritten and its executor guarded (return behaviour kept). */
   public AiServiceTool wrap(AiServiceTool tool) {
-    Objects.requireNonNull(tool, "tool");
-    if (tool.toolExecutor() instanceof GuardedToolExecutor g && g.task() == task) {
+    if (tool.toolExecutor() instanceof GuardedToolExecutor g && g.task().orElse(null) == task) {
       return tool;
     }
-    return tool.toBuilder()
-        .toolSpecification(rewrite(tool.toolSpecification()))
-        .toolExecutor(executor(tool.name(), tool.toolExecutor()))
-        .build();
+    return prepare(tool).forTask(task);
   }
 
-  /** A guarded tool (returned to the model, {@code ReturnBehavior.TO_LLM}). */
+  /** A guarded tool that returns its result to the model ({@code ReturnBehavior.TO_LLM}). */
   public AiServiceTool wrap(ToolSpecification specification, ToolExecutor executor) {
-    return wrap(AiServiceTool.builder().toolSpecification(specification).toolExecutor(executor).build());
+    return wrap(specification, executor, ReturnBehavior.TO_LLM);
+  }
+
+  /** A guarded tool with the given return behaviour ({@code IMMEDIATE} returns to the caller). */
+  public AiServiceTool wrap(ToolSpecification specification, ToolExecutor executor,
+      ReturnBehavior returnBehavior) {
+    return wrap(AiServiceTool.builder().toolSpecification(specification).toolExecutor(executor)
+        .returnBehavior(returnBehavior).build());
   }
 
   /** Every tool of {@code result} wrapped (return behaviours kept). */
   public ToolProviderResult wrap(ToolProviderResult result) {
+    return wrap(result, task);
+  }
+
+  private ToolProviderResult wrap(ToolProviderResult result, @Nullable TaskScope callTask) {
     Objects.requireNonNull(result, "result");
     List<AiServiceTool> out = new ArrayList<>();
     for (AiServiceTool t : result.aiServiceTools()) {
-      out.add(wrap(t));
+      out.add(prepare(t).forTask(callTask));
     }
     return ToolProviderResult.builder().addAll(out).build();
   }
 
   /**
-   * A provider whose tools are wrapped each time it provides them; {@link ToolProvider#isDynamic()}
-   * is kept, so dynamic providers (re-evaluated before each model call) stay dynamic. Works for
-   * {@code McpToolProvider}: MCP tool schemas arrive as {@code JsonObjectSchema} trees and are
-   * rewritten like any other, and MCP errors come back redacted.
+   * A provider whose tools are wrapped each time it provides them, for the task of that AI-service
+   * call; {@link ToolProvider#isDynamic()} is kept, so dynamic providers (re-evaluated before each
+   * model call) stay dynamic. Works for {@code McpToolProvider}: MCP tool schemas arrive as {@code
+   * JsonObjectSchema} trees and are rewritten like any other, and MCP errors come back redacted.
    */
   public ToolProvider wrap(ToolProvider provider) {
     Objects.requireNonNull(provider, "provider");
@@ -146,15 +182,62 @@ public final class GuardedTools {
    */
   public List<AiServiceTool> fromObjects(Object... objectsWithTools) {
     List<AiServiceTool> out = new ArrayList<>();
-    for (Object o : objectsWithTools) {
-      for (AiServiceTool t : ToolService.findTools(Objects.requireNonNull(o, "objectWithTools"))) {
-        out.add(fromMethod(o, t));
+    for (PreparedTool t : prepare(objectsWithTools)) {
+      out.add(t.forTask(task));
+    }
+    return out;
+  }
+
+  /**
+   * A tool provider offering the {@code @Tool} methods of {@code objectsWithTools} (and Keyhole's
+   * {@link AgentTool}s, such as {@code HttpTool} and {@code ProcessTool}), with each AI-service
+   * call's specifications written for its task and its calls run in that task. The tools are
+   * inspected once, here.
+   */
+  public ToolProvider toolProvider(Object... objectsWithTools) {
+    return new TaskToolProvider(prepare(objectsWithTools), task);
+  }
+
+  /** The tools of {@code objects}, inspected once, ready to be given to any task. */
+  List<PreparedTool> prepare(Object... objects) {
+    List<PreparedTool> out = new ArrayList<>();
+    for (Object o : objects) {
+      Objects.requireNonNull(o, "objectWithTools");
+      if (o instanceof AgentTool a) {
+        out.add(prepare(a));
+      } else {
+        for (AiServiceTool t : ToolService.findTools(o)) {
+          out.add(fromMethod(o, t));
+        }
       }
     }
     return out;
   }
 
-  private AiServiceTool fromMethod(Object target, AiServiceTool tool) {
+  /** A Keyhole tool (process, HTTP) whose guard checks what the tool declares. */
+  PreparedTool prepare(AgentTool tool) {
+    GuardedToolExecutor executor = KeyholeTools.executor(task, tool, redactor);
+    return new PreparedTool(t -> KeyholeTools.specificationFor(t, tool), ReturnBehavior.TO_LLM, executor);
+  }
+
+  /** Any LangChain4j tool; one already guarded keeps its executor and its specification. */
+  PreparedTool prepare(AiServiceTool tool) {
+    Objects.requireNonNull(tool, "tool");
+    if (tool.toolExecutor() instanceof GuardedToolExecutor g) {
+      ToolSpecification spec = tool.toolSpecification();
+      return new PreparedTool(t -> spec, tool.returnBehavior(), g);
+    }
+    String name = tool.name();
+    ToolSpecification original = tool.toolSpecification();
+    Map<String, HandleParameter> params = handleParameters.getOrDefault(name, Map.of());
+    GuardedToolExecutor executor = new GuardedToolExecutor(name, task,
+        guard(name, params, null, true), new GuardedToolExecutor.Delegating(tool.toolExecutor()),
+        redactor);
+    return new PreparedTool(t -> HandleSchemas.rewrite(original, params.values(), t),
+        tool.returnBehavior(), executor);
+  }
+
+  private PreparedTool fromMethod(Object target, AiServiceTool tool) {
     String name = tool.name();
     Method method = ((DefaultToolExecutor) tool.toolExecutor()).originalMethod();
     SecretToolMethod.Shape shape = SecretToolMethod.inspect(name, method);
@@ -164,16 +247,16 @@ public final class GuardedTools {
         ? new SecretToolMethod(target, method, name)
         : new GuardedToolExecutor.Delegating(tool.toolExecutor());
     GuardedToolExecutor executor = new GuardedToolExecutor(name, task,
-        guard(name, params, shape.destinationParameter(), invoker.substitutes()), invoker);
-    return tool.toBuilder()
-        .toolSpecification(HandleSchemas.rewrite(tool.toolSpecification(), params.values(), task))
-        .toolExecutor(executor)
-        .build();
+        guard(name, params, shape.destinationParameter(), invoker.substitutes()), invoker, redactor);
+    ToolSpecification original = tool.toolSpecification();
+    Collection<HandleParameter> ps = List.copyOf(params.values());
+    return new PreparedTool(t -> HandleSchemas.rewrite(original, ps, t), tool.returnBehavior(),
+        executor);
   }
 
   /**
    * {@code specification} with the handle parameters declared for its tool turned into handle
-   * parameters; unchanged when none are declared.
+   * parameters (for this object's task, if it has one); unchanged when none are declared.
    *
    * @throws dev.keyhole.ConfigurationException if a declared parameter is not in the specification
    */
@@ -182,8 +265,9 @@ public final class GuardedTools {
     return HandleSchemas.rewrite(specification, params.values(), task);
   }
 
-  private ToolGuard guard(String toolName, Map<String, HandleParameter> params,
-      @Nullable String destinationParameter, boolean substitute) {
+  private static ToolGuard guard(String toolName, Map<String, HandleParameter> params,
+      @Nullable String destinationParameter, boolean substitute,
+      Map<String, Function<JsonNode, Optional<String>>> destinations) {
     ToolDeclaration.Builder d = ToolDeclaration.builder(toolName);
     params.values().forEach(d::handleParameter);
     Function<JsonNode, Optional<String>> dest = destinations.get(toolName);
@@ -192,13 +276,60 @@ public final class GuardedTools {
     } else if (destinationParameter != null) {
       d.destinationParameter(destinationParameter);
     }
-    return ToolGuard.builder(task).tool(d.build()).substitute(substitute).build();
+    return ToolGuard.builder().tool(d.build()).substitute(substitute).build();
+  }
+
+  private ToolGuard guard(String toolName, Map<String, HandleParameter> params,
+      @Nullable String destinationParameter, boolean substitute) {
+    return guard(toolName, params, destinationParameter, substitute, destinations);
   }
 
   @Override
   public String toString() {
-    return "GuardedTools[task=" + task.taskId() + ", handleParameters=" + handleParameters.keySet()
-        + ", destinations=" + destinations.keySet() + "]";
+    return "GuardedTools[task=" + (task == null ? "per call" : task.taskId()) + ", handleParameters="
+        + handleParameters.keySet() + ", destinations=" + destinations.keySet() + "]";
+  }
+
+  /** A tool inspected once: its specification for a task, its return behaviour, its executor. */
+  record PreparedTool(Function<@Nullable TaskScope, ToolSpecification> specification,
+      ReturnBehavior returnBehavior, GuardedToolExecutor executor) {
+
+    /**
+     * The tool for one AI-service call in {@code task} (null: no task). An executor bound to a
+     * task keeps it.
+     */
+    AiServiceTool forTask(@Nullable TaskScope task) {
+      GuardedToolExecutor e = executor.task().isPresent() ? executor : executor.withTask(task);
+      return AiServiceTool.builder().toolSpecification(specification.apply(e.task().orElse(null)))
+          .toolExecutor(e).returnBehavior(returnBehavior).build();
+    }
+  }
+
+  /** Offers prepared tools to each AI-service call, for the task of that call. */
+  static final class TaskToolProvider implements ToolProvider {
+    private final List<PreparedTool> tools;
+    private final @Nullable TaskScope task;
+
+    TaskToolProvider(List<PreparedTool> tools, @Nullable TaskScope task) {
+      this.tools = List.copyOf(tools);
+      this.task = task;
+    }
+
+    @Override
+    public ToolProviderResult provideTools(ToolProviderRequest request) {
+      TaskScope t = task != null ? task : CallTask.find(request.invocationContext());
+      ToolProviderResult.Builder b = ToolProviderResult.builder();
+      for (PreparedTool p : tools) {
+        b.add(p.forTask(t));
+      }
+      return b.build();
+    }
+
+    @Override
+    public String toString() {
+      return "KeyholeToolProvider[" + tools.size() + " tools, task="
+          + (task == null ? "per call" : task.taskId()) + "]";
+    }
   }
 
   /** Wraps a provider's tools each time it provides them. */
@@ -213,8 +344,9 @@ public final class GuardedTools {
 
     @Override
     public ToolProviderResult provideTools(ToolProviderRequest request) {
+      TaskScope t = tools.task != null ? tools.task : CallTask.find(request.invocationContext());
       ToolProviderResult r = delegate.provideTools(request);
-      return r == null ? null : tools.wrap(r);
+      return r == null ? null : tools.wrap(r, t);
     }
 
     @Override
@@ -225,18 +357,31 @@ public final class GuardedTools {
     @Override
     public String toString() {
       return "GuardedToolProvider[" + delegate.getClass().getSimpleName() + ", task="
-          + tools.task.taskId() + "]";
+          + (tools.task == null ? "per call" : tools.task.taskId()) + "]";
     }
   }
 
   /** Builds {@link GuardedTools}. */
   public static final class Builder {
-    private final TaskScope task;
+    private final @Nullable TaskScope task;
+    private Redactor redactor;
     private final Map<String, Function<JsonNode, Optional<String>>> destinations = new HashMap<>();
     private final Map<String, Map<String, HandleParameter>> handleParameters = new HashMap<>();
 
-    private Builder(TaskScope task) {
-      this.task = Objects.requireNonNull(task, "task");
+    private Builder(@Nullable TaskScope task, Redactor redactor) {
+      this.task = task;
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+    }
+
+    /**
+     * The redactor for tool results and errors (default: Keyhole's). Build it on Keyhole's own
+     * redactor, which knows the live values — for example {@code
+     * DetectingRedactor.builder(keyhole.redactor()).mode(DetectorMode.REDACT).build()} to also
+     * remove secrets Keyhole never issued.
+     */
+    public Builder redactor(Redactor redactor) {
+      this.redactor = Objects.requireNonNull(redactor, "redactor");
+      return this;
     }
 
     /**

@@ -18,10 +18,16 @@ import dev.langchain4j.model.chat.request.json.JsonRawSchema;
 import dev.langchain4j.model.chat.request.json.JsonReferenceSchema;
 import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
 import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import org.jspecify.annotations.Nullable;
 
 /** Rewrites tool specifications so that chosen parameters take handles. */
@@ -30,13 +36,15 @@ final class HandleSchemas {
 
   /**
    * {@code spec} with each parameter in {@code params} replaced by a handle parameter: a string
-   * enum of the handles the task grants the tool (a plain string for embedded parameters or when
-   * no handle is granted), described as a handle. The original description is kept in front.
+   * enum of the handles the task grants the tool (a plain string for embedded parameters, when no
+   * handle is granted or when there is no task), described as a handle. The original description
+   * is kept in front. Definitions ({@code $defs}) no property refers to any more — such as the one
+   * LangChain4j generates for a {@code SecretValue} parameter — are removed.
    *
    * @throws ConfigurationException if a parameter does not exist in the specification
    */
   static ToolSpecification rewrite(ToolSpecification spec, Collection<HandleParameter> params,
-      TaskScope task) {
+      @Nullable TaskScope task) {
     if (params.isEmpty()) {
       return spec;
     }
@@ -49,14 +57,49 @@ final class HandleSchemas {
     for (HandleParameter p : params) {
       root = replace(spec.name(), root, p, 0, handleSchema(spec.name(), p, task, root));
     }
-    return spec.toBuilder().parameters(root).build();
+    return spec.toBuilder().parameters(withoutUnusedDefinitions(root)).build();
   }
 
-  private static JsonSchemaElement handleSchema(String tool, HandleParameter p, TaskScope task,
-      JsonObjectSchema root) {
+  /** {@code root} without the definitions that no property refers to, directly or through others. */
+  static JsonObjectSchema withoutUnusedDefinitions(JsonObjectSchema root) {
+    Map<String, JsonSchemaElement> defs = root.definitions();
+    if (defs == null || defs.isEmpty()) {
+      return root;
+    }
+    Set<String> used = new HashSet<>();
+    Deque<JsonSchemaElement> todo = new ArrayDeque<>(root.properties().values());
+    while (!todo.isEmpty()) {
+      JsonSchemaElement e = todo.pop();
+      if (e instanceof JsonReferenceSchema r && r.reference() != null) {
+        String name = r.reference().substring(r.reference().lastIndexOf('/') + 1);
+        if (used.add(name) && defs.get(name) != null) {
+          todo.push(defs.get(name));
+        }
+      } else if (e instanceof JsonObjectSchema o) {
+        todo.addAll(o.properties().values());
+      } else if (e instanceof JsonArraySchema a && a.items() != null) {
+        todo.push(a.items());
+      } else if (e instanceof JsonAnyOfSchema a) {
+        todo.addAll(a.anyOf());
+      }
+    }
+    Map<String, JsonSchemaElement> kept = new LinkedHashMap<>();
+    defs.forEach((name, d) -> {
+      if (used.contains(name)) {
+        kept.put(name, d);
+      }
+    });
+    if (kept.size() == defs.size()) {
+      return root;
+    }
+    return root.toBuilder().definitions(kept.isEmpty() ? null : kept).build();
+  }
+
+  private static JsonSchemaElement handleSchema(String tool, HandleParameter p,
+      @Nullable TaskScope task, JsonObjectSchema root) {
     JsonSchemaElement original = find(tool, root, p);
     List<SecretHandle> handles = new ArrayList<>();
-    for (SecretHandle h : task.handlesFor(tool)) {
+    for (SecretHandle h : task == null ? Set.<SecretHandle>of() : task.handlesFor(tool)) {
       if (p.accepts(h)) {
         handles.add(h);
       }
@@ -70,7 +113,7 @@ final class HandleSchemas {
   }
 
   static String describe(@Nullable String original, List<SecretHandle> handles, HandleParameter p,
-      TaskScope task) {
+      @Nullable TaskScope task) {
     StringBuilder sb = new StringBuilder();
     if (original != null && !original.isBlank()) {
       sb.append(original.strip());
@@ -78,7 +121,9 @@ final class HandleSchemas {
     }
     sb.append("A Keyhole secret handle (secret://NAME), never a secret value: the tool receives the"
         + " value when it runs.");
-    if (handles.isEmpty()) {
+    if (task == null) {
+      sb.append(" Handles exist only inside a Keyhole task, and none is bound to this call.");
+    } else if (handles.isEmpty()) {
       sb.append(" The current task grants no handle to this tool.");
     } else {
       sb.append(" Handles this tool may use: ");

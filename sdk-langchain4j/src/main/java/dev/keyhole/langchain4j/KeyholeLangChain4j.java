@@ -1,56 +1,81 @@
 package dev.keyhole.langchain4j;
 
-import dev.keyhole.HandleParameter;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.ConfigurationException;
+import dev.keyhole.HandleParameter;
+import dev.keyhole.Keyhole;
 import dev.keyhole.Redactor;
 import dev.keyhole.TaskScope;
+import dev.langchain4j.agent.tool.ReturnBehavior;
 import dev.langchain4j.agent.tool.ToolSpecification;
+import dev.langchain4j.invocation.InvocationParameters;
 import dev.langchain4j.memory.ChatMemory;
 import dev.langchain4j.memory.chat.ChatMemoryProvider;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.service.AiServices;
 import dev.langchain4j.service.tool.AiServiceTool;
+import dev.langchain4j.service.tool.ToolArgumentsErrorHandler;
 import dev.langchain4j.service.tool.ToolErrorHandlerResult;
+import dev.langchain4j.service.tool.ToolExecutionErrorHandler;
 import dev.langchain4j.service.tool.ToolExecutor;
 import dev.langchain4j.service.tool.ToolProvider;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 import java.util.function.Function;
 import org.jspecify.annotations.Nullable;
 
 /**
- * Wires Keyhole into a LangChain4j AI service for one task, in a few lines:
+ * Wires Keyhole into a LangChain4j AI service in a few lines. Build the service once and run each
+ * call in the task its caller opened:
  *
  * <pre>{@code
- * try (TaskScope task = keyhole.openTask(TaskOptions.builder().grants("github_token").build())) {
- *   Assistant assistant = KeyholeLangChain4j.forTask(task)
- *       .chatModel(openAiModel)
- *       .tools(new RepoTools())                  // @Tool methods with @Secret parameters
- *       .toolProvider(mcpToolProvider)           // MCP or any other provider
- *       .chatMemory(MessageWindowChatMemory.withMaxMessages(20))
- *       .build(Assistant.class);
- *   assistant.chat("Close the stale issues of acme/app");
+ * Assistant assistant = KeyholeLangChain4j.builder(keyhole)      // once, shared by every request
+ *     .chatModel(openAiModel)
+ *     .tools(new RepoTools())                  // @Tool methods with @Secret parameters
+ *     .toolProvider(mcpToolProvider)           // MCP or any other provider
+ *     .chatMemoryProvider(id -> MessageWindowChatMemory.withMaxMessages(20))
+ *     .build(Assistant.class);
+ *
+ * try (TaskScope task = keyhole.openTask(TaskOptions.builder().grants("github_token").build());
+ *      TaskContext.Binding bound = TaskContext.bind(task)) {
+ *   assistant.chat(userId, "Close the stale issues of acme/app");
  * }
+ * // or, without a thread binding: assistant.chat(userId, text, KeyholeLangChain4j.invocationParameters(task))
  * }</pre>
+ *
+ * <p>Each AI-service call runs in the task its {@code InvocationParameters} carry ({@link
+ * #invocationParameters}) or, else, the one bound to the calling thread ({@link
+ * dev.keyhole.TaskContext#bind}); two different tasks for one call are refused. The task is taken
+ * when the call starts, so tools run in it even when LangChain4j runs them on other threads (in
+ * parallel, or after a streamed response). Tool schemas list the handles that task grants. A call
+ * with no task runs no tool that takes handles: the model gets an error result that says a task is
+ * needed. {@link #forTask(TaskScope)} builds a service whose calls all run in one task instead.
  *
  * <p>What it wires: the chat model (or streaming model) is wrapped in {@link GuardedChatModel} /
  * {@link GuardedStreamingChatModel}, the outermost decorator; memories in {@link
- * RedactingChatMemory}; tools, tool lists and providers through {@link GuardedTools}; and tool error
- * handlers that send the (already redacted) error text to the model instead of aborting the call or
- * logging a stack trace. Use {@link #aiServices(Class)} to keep configuring LangChain4j (system
- * message, listeners, guardrails) before {@code build()}.
+ * RedactingChatMemory}; tools, tool lists and providers through {@link GuardedTools}; a tool
+ * execution error handler that sends the redacted error text to the model (without logging a
+ * stack trace), and LangChain4j's own handling of argument errors unless {@link
+ * #toolArgumentsErrorHandler} says otherwise. Use {@link #aiServices(Class)} to keep configuring
+ * LangChain4j (system message, listeners, guardrails such as {@link KeyholeInputGuardrail}) before
+ * {@code build()}.
  *
  * <p>Security: anything added to the returned {@code AiServices} afterwards is not guarded — add
- * tools, models and memories here, not there. Do not put values into {@code InvocationParameters}
- * (LangChain4j prints the whole map in {@code toString}). A builder is for one AI service; it is not
- * thread-safe.
+ * tools, models and memories here, not there. {@code InvocationParameters} may carry the task (its
+ * text form names the task and its handles, never a value); never put values into them. A builder
+ * is for one AI service; it is not thread-safe. The built service is.
  */
 public final class KeyholeLangChain4j {
-  private final TaskScope task;
+  /** The {@code InvocationParameters} key under which a call carries its {@link TaskScope}. */
+  public static final String TASK_PARAMETER = "keyhole.task";
+
+  private final @Nullable TaskScope task;
+  private Redactor redactor;
   private final GuardedTools.Builder toolSettings;
   private @Nullable ChatModel chatModel;
   private @Nullable StreamingChatModel streamingChatModel;
@@ -59,15 +84,47 @@ public final class KeyholeLangChain4j {
   private final List<Object> toolObjects = new ArrayList<>();
   private final List<AiServiceTool> tools = new ArrayList<>();
   private final List<ToolProvider> toolProviders = new ArrayList<>();
+  private @Nullable ToolArgumentsErrorHandler argumentsErrorHandler;
+  private @Nullable ToolExecutionErrorHandler executionErrorHandler;
 
-  private KeyholeLangChain4j(TaskScope task) {
-    this.task = Objects.requireNonNull(task, "task");
-    this.toolSettings = GuardedTools.builder(task);
+  private KeyholeLangChain4j(@Nullable TaskScope task, Redactor redactor,
+      GuardedTools.Builder toolSettings) {
+    this.task = task;
+    this.redactor = redactor;
+    this.toolSettings = toolSettings;
   }
 
-  /** Starts wiring an AI service whose tools run in {@code task}. */
+  /**
+   * Starts wiring an AI service that is built once and serves every task of {@code keyhole}: each
+   * call runs in the task of its caller.
+   *
+   * @throws ConfigurationException when the LangChain4j on the class path is not supported
+   */
+  public static KeyholeLangChain4j builder(Keyhole keyhole) {
+    Objects.requireNonNull(keyhole, "keyhole");
+    return new KeyholeLangChain4j(null, keyhole.redactor(), GuardedTools.builder(keyhole));
+  }
+
+  /**
+   * Starts wiring an AI service whose calls all run in {@code task} (a service per task; most
+   * applications want {@link #builder(Keyhole)}).
+   *
+   * @throws ConfigurationException when the LangChain4j on the class path is not supported
+   */
   public static KeyholeLangChain4j forTask(TaskScope task) {
-    return new KeyholeLangChain4j(task);
+    Objects.requireNonNull(task, "task");
+    return new KeyholeLangChain4j(task, task.redactor(), GuardedTools.builder(task));
+  }
+
+  /**
+   * {@code InvocationParameters} that make one AI-service call run in {@code task}; pass them to a
+   * service method that declares an {@code InvocationParameters} parameter. Add your own entries
+   * with {@code put}; never a value.
+   */
+  public static InvocationParameters invocationParameters(TaskScope task) {
+    InvocationParameters p = new InvocationParameters();
+    p.put(TASK_PARAMETER, Objects.requireNonNull(task, "task"));
+    return p;
   }
 
   /** The model; it is wrapped in a {@link GuardedChatModel}. */
@@ -82,7 +139,11 @@ public final class KeyholeLangChain4j {
     return this;
   }
 
-  /** Objects with {@code @Tool} methods (see {@link GuardedTools#fromObjects}). */
+  /**
+   * Objects with {@code @Tool} methods (see {@link GuardedTools#fromObjects}) and Keyhole's
+   * ready-made tools ({@link dev.keyhole.tools.AgentTool}s such as {@code HttpTool} and {@code
+   * ProcessTool}). They are inspected once, when the service is built.
+   */
   public KeyholeLangChain4j tools(Object... objectsWithTools) {
     for (Object o : objectsWithTools) {
       toolObjects.add(Objects.requireNonNull(o, "objectWithTools"));
@@ -90,15 +151,33 @@ public final class KeyholeLangChain4j {
     return this;
   }
 
-  /** Ready-made tools (see {@link GuardedTools#wrap(AiServiceTool)}). */
+  /** Ready-made tools (see {@link GuardedTools#wrap(AiServiceTool)}); return behaviours are kept. */
   public KeyholeLangChain4j tools(List<AiServiceTool> aiServiceTools) {
     aiServiceTools.forEach(t -> tools.add(Objects.requireNonNull(t, "tool")));
     return this;
   }
 
-  /** One tool from a specification and an executor. */
+  /**
+   * Tools from specifications and executors, as {@code AiServices.tools(Map, Set)} takes them:
+   * the tools named in {@code immediateReturnToolNames} return their result to the caller.
+   */
+  public KeyholeLangChain4j tools(Map<ToolSpecification, ToolExecutor> tools,
+      Set<String> immediateReturnToolNames) {
+    tools.forEach((spec, executor) -> tool(spec, executor,
+        immediateReturnToolNames.contains(spec.name()) ? ReturnBehavior.IMMEDIATE : ReturnBehavior.TO_LLM));
+    return this;
+  }
+
+  /** One tool from a specification and an executor, returning its result to the model. */
   public KeyholeLangChain4j tool(ToolSpecification specification, ToolExecutor executor) {
-    tools.add(AiServiceTool.builder().toolSpecification(specification).toolExecutor(executor).build());
+    return tool(specification, executor, ReturnBehavior.TO_LLM);
+  }
+
+  /** One tool with its return behaviour ({@code IMMEDIATE} returns the result to the caller). */
+  public KeyholeLangChain4j tool(ToolSpecification specification, ToolExecutor executor,
+      ReturnBehavior returnBehavior) {
+    tools.add(AiServiceTool.builder().toolSpecification(specification).toolExecutor(executor)
+        .returnBehavior(Objects.requireNonNull(returnBehavior, "returnBehavior")).build());
     return this;
   }
 
@@ -126,7 +205,10 @@ public final class KeyholeLangChain4j {
     return this;
   }
 
-  /** One memory for the service; it is wrapped in a {@link RedactingChatMemory}. */
+  /**
+   * One memory for the service; it is wrapped in a {@link RedactingChatMemory}. A service shared by
+   * several users or tasks wants {@link #chatMemoryProvider} (a memory per {@code @MemoryId}).
+   */
   public KeyholeLangChain4j chatMemory(ChatMemory memory) {
     this.chatMemory = Objects.requireNonNull(memory, "memory");
     return this;
@@ -139,16 +221,47 @@ public final class KeyholeLangChain4j {
   }
 
   /**
+   * The redactor every guard uses — model requests and responses, memories, tool results and
+   * errors (default: Keyhole's). Build it on Keyhole's own redactor, which knows the live values:
+   * {@code DetectingRedactor.builder(keyhole.redactor()).mode(DetectorMode.REDACT).build()} also
+   * removes well-known secrets Keyhole never issued.
+   */
+  public KeyholeLangChain4j redactor(Redactor redactor) {
+    this.redactor = Objects.requireNonNull(redactor, "redactor");
+    toolSettings.redactor(redactor);
+    return this;
+  }
+
+  /**
+   * What happens when the model's arguments do not fit a tool (bad JSON, a wrong type). Default,
+   * as in LangChain4j: the AI-service call fails with the (redacted) {@code ToolArgumentsException}.
+   * To let the model correct itself instead: {@code (error, context) ->
+   * ToolErrorHandlerResult.text(error.getMessage())}. The text the handler returns is redacted.
+   */
+  public KeyholeLangChain4j toolArgumentsErrorHandler(ToolArgumentsErrorHandler handler) {
+    this.argumentsErrorHandler = Objects.requireNonNull(handler, "handler");
+    return this;
+  }
+
+  /**
+   * What happens when a tool fails. Default: the redacted error text goes to the model, and nothing
+   * is logged. The text the handler returns is redacted.
+   */
+  public KeyholeLangChain4j toolExecutionErrorHandler(ToolExecutionErrorHandler handler) {
+    this.executionErrorHandler = Objects.requireNonNull(handler, "handler");
+    return this;
+  }
+
+  /**
    * An {@code AiServices} builder with the guarded parts set, for further LangChain4j settings.
    *
    * @throws ConfigurationException if neither a chat model nor a streaming chat model was given
    */
   public <T> AiServices<T> aiServices(Class<T> aiServiceType) {
     if (chatModel == null && streamingChatModel == null) {
-      throw new ConfigurationException("KeyholeLangChain4j for task '" + task.taskId() + "' has no"
-          + " model; call chatModel(...) or streamingChatModel(...)");
+      throw new ConfigurationException("KeyholeLangChain4j" + (task == null ? "" : " for task '"
+          + task.taskId() + "'") + " has no model; call chatModel(...) or streamingChatModel(...)");
     }
-    Redactor redactor = task.redactor();
     GuardedTools guarded = toolSettings.build();
     AiServices<T> services = AiServices.builder(aiServiceType);
     if (chatModel != null) {
@@ -163,20 +276,27 @@ public final class KeyholeLangChain4j {
     if (chatMemoryProvider != null) {
       services.chatMemoryProvider(RedactingChatMemory.wrap(chatMemoryProvider, redactor));
     }
-    List<AiServiceTool> all = new ArrayList<>(guarded.fromObjects(toolObjects.toArray()));
-    tools.forEach(t -> all.add(guarded.wrap(t)));
-    if (!all.isEmpty()) {
-      services.tools(all);
+    List<GuardedTools.PreparedTool> prepared = new ArrayList<>(guarded.prepare(toolObjects.toArray()));
+    tools.forEach(t -> prepared.add(guarded.prepare(t)));
+    if (!prepared.isEmpty()) {
+      services.toolProvider(new GuardedTools.TaskToolProvider(prepared, task));
     }
     for (ToolProvider p : toolProviders) {
       services.toolProvider(guarded.wrap(p));
     }
+    Redactor r = redactor;
+    ToolExecutionErrorHandler onFailure = executionErrorHandler;
     // The guarded executors already redacted the text; redact again in case another executor
-    // (a hallucinated-tool strategy, say) produced it, and never log the trace.
-    services.toolExecutionErrorHandler((error, context) ->
-        ToolErrorHandlerResult.text(redactor.redact(Errors.ownText(error))));
-    services.toolArgumentsErrorHandler((error, context) ->
-        ToolErrorHandlerResult.text(redactor.redact(Errors.ownText(error))));
+    // (a hallucinated-tool strategy, say) or the application's handler produced it.
+    services.toolExecutionErrorHandler(onFailure == null
+        ? (error, context) -> ToolErrorHandlerResult.text(r.redact(Errors.ownText(error)))
+        : (error, context) -> ToolErrorHandlerResult.text(r.redact(
+            String.valueOf(onFailure.handle(error, context).text()))));
+    ToolArgumentsErrorHandler onBadArguments = argumentsErrorHandler;
+    if (onBadArguments != null) {
+      services.toolArgumentsErrorHandler((error, context) -> ToolErrorHandlerResult.text(r.redact(
+          String.valueOf(onBadArguments.handle(error, context).text()))));
+    }
     return services;
   }
 
@@ -187,6 +307,6 @@ public final class KeyholeLangChain4j {
 
   @Override
   public String toString() {
-    return "KeyholeLangChain4j[task=" + task.taskId() + "]";
+    return "KeyholeLangChain4j[task=" + (task == null ? "per call" : task.taskId()) + "]";
   }
 }

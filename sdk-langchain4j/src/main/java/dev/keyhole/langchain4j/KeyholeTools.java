@@ -1,6 +1,7 @@
 package dev.keyhole.langchain4j;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.keyhole.Redactor;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
@@ -25,6 +26,7 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -33,9 +35,10 @@ import org.jspecify.annotations.Nullable;
  *
  * <pre>{@code
  * ProcessTool run = ProcessTool.builder(workspace).commands("make", "deploy.sh").build();
- * Assistant assistant = KeyholeLangChain4j.forTask(task).chatModel(model)
- *     .tools(KeyholeTools.aiServiceTools(task, run, HttpTool.create()))
+ * Assistant assistant = KeyholeLangChain4j.builder(keyhole).chatModel(model)
+ *     .tools(run, HttpTool.create())               // one service for every task
  *     .build(Assistant.class);
+ * // for one task: KeyholeLangChain4j.forTask(task).tools(KeyholeTools.aiServiceTools(task, run))
  * // or, without the entry point: AiServices.builder(Assistant.class).tools(KeyholeTools.of(task, run))
  * }</pre>
  *
@@ -73,7 +76,15 @@ public final class KeyholeTools {
 
   /** The LangChain4j specification of {@code tool} for {@code task}. */
   public static ToolSpecification specification(TaskScope task, AgentTool tool) {
-    return ToolSpecification.builder().name(tool.name()).description(tool.description(task))
+    return specificationFor(Objects.requireNonNull(task, "task"), tool);
+  }
+
+  /** The specification for {@code task}, or, with no task, one that says the tool needs one. */
+  static ToolSpecification specificationFor(@Nullable TaskScope task, AgentTool tool) {
+    String description = task != null ? tool.description(task) : "Keyhole tool '" + tool.name()
+        + "'. It takes secret handles and runs only inside a Keyhole task; none is bound to this"
+        + " call, so calling it fails.";
+    return ToolSpecification.builder().name(tool.name()).description(description)
         .parameters((JsonObjectSchema) schema(tool.parametersSchema())).build();
   }
 
@@ -89,20 +100,30 @@ public final class KeyholeTools {
 
   /** A guarded executor that runs {@code tool} in {@code task} and returns its (redacted) text. */
   public static GuardedToolExecutor executor(TaskScope task, AgentTool tool) {
-    ToolGuard guard = tool.configure(ToolGuard.builder(task)).substitute(false).build();
-    return new GuardedToolExecutor(tool.name(), task, guard,
-        new GuardedToolExecutor.Invoker() {
-          @Override
-          public boolean substitutes() {
-            return false; // the tool reads the original arguments and the values by handle
-          }
+    return executor(Objects.requireNonNull(task, "task"), tool, task.redactor());
+  }
 
-          @Override
-          public ToolExecutionResult invoke(ToolExecutionRequest request, ToolInvocation invocation,
-              @Nullable InvocationContext context) {
-            return ToolExecutionResult.builder().resultText(tool.run(invocation)).build();
-          }
-        });
+  /** The executor for {@code task}, or for the task of each call when {@code task} is null. */
+  static GuardedToolExecutor executor(@Nullable TaskScope task, AgentTool tool, Redactor redactor) {
+    ToolGuard guard = tool.configure(ToolGuard.builder()).substitute(false).build();
+    return new GuardedToolExecutor(tool.name(), task, guard, new GuardedToolExecutor.Invoker() {
+      @Override
+      public boolean substitutes() {
+        return false; // the tool reads the original arguments and the values by handle
+      }
+
+      @Override
+      public boolean needsTask() {
+        return true;
+      }
+
+      @Override
+      public ToolExecutionResult invoke(ToolExecutionRequest request,
+          @Nullable ToolInvocation invocation, @Nullable InvocationContext context) {
+        return ToolExecutionResult.builder()
+            .resultText(tool.run(Objects.requireNonNull(invocation, "invocation"))).build();
+      }
+    }, redactor);
   }
 
   /** Converts the subset of JSON schema the Keyhole tools use. */

@@ -21,6 +21,15 @@ import dev.langchain4j.data.pdf.PdfFile;
 import dev.langchain4j.data.video.Video;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.ChatRequestParameters;
+import dev.langchain4j.model.chat.request.json.JsonAnyOfSchema;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonBooleanSchema;
+import dev.langchain4j.model.chat.request.json.JsonEnumSchema;
+import dev.langchain4j.model.chat.request.json.JsonIntegerSchema;
+import dev.langchain4j.model.chat.request.json.JsonNumberSchema;
+import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
+import dev.langchain4j.model.chat.request.json.JsonSchemaElement;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
 import java.net.URI;
 import java.util.ArrayList;
@@ -53,29 +62,98 @@ final class MessageRedaction {
     return redactor;
   }
 
-  /** The request with every message redacted; tool specifications and response format checked. */
+  /**
+   * The request with every message redacted, live values in tool descriptions and parameter
+   * descriptions rewritten to their handles, and the rest of each tool specification and the
+   * response format checked.
+   */
   ChatRequest request(ChatRequest request) {
     List<ChatMessage> in = request.messages();
     List<ChatMessage> out = messages(in, "request to the model");
     ChatRequestParameters p = request.parameters();
+    ChatRequestParameters safeParameters = p;
     if (p != null) {
       List<ToolSpecification> specs = p.toolSpecifications();
       if (specs != null) {
-        for (ToolSpecification s : specs) {
-          if (redactor.containsSecret(s.toJson())) {
-            throw new SecretLeakBlockedException("request to the model: the specification of tool '"
-                + redactor.redact(s.name()) + "'");
-          }
+        List<ToolSpecification> safe = mapped(specs, (s, i) -> specification(s));
+        if (safe != specs) {
+          safeParameters = p.overrideWith(ChatRequestParameters.builder().toolSpecifications(safe)
+              .build());
         }
       }
       if (p.responseFormat() != null && redactor.containsSecret(String.valueOf(p.responseFormat()))) {
         throw new SecretLeakBlockedException("request to the model: its response format");
       }
     }
-    if (out == in) {
+    if (out == in && safeParameters == p) {
       return request;
     }
-    return request.toBuilder().messages(out).build();
+    return request.toBuilder().messages(out).parameters(safeParameters).build();
+  }
+
+  /**
+   * A tool specification with live values in its description and its parameters' descriptions
+   * rewritten to their handles (the same instance when it holds none).
+   *
+   * @throws SecretLeakBlockedException when a value remains elsewhere (a name, an enum value, a
+   *     raw schema)
+   */
+  ToolSpecification specification(ToolSpecification s) {
+    if (!redactor.containsSecret(s.toJson())) {
+      return s;
+    }
+    ToolSpecification.Builder b = s.toBuilder();
+    if (s.description() != null) {
+      b.description(redactor.redact(s.description()));
+    }
+    if (s.parameters() != null) {
+      b.parameters((JsonObjectSchema) schema(s.parameters()));
+    }
+    ToolSpecification safe = b.build();
+    if (redactor.containsSecret(safe.toJson())) {
+      throw new SecretLeakBlockedException("request to the model: the specification of tool '"
+          + redactor.redact(s.name()) + "' (a value outside its descriptions)");
+    }
+    return safe;
+  }
+
+  /** A schema element with every description redacted (structure, names and enums unchanged). */
+  private JsonSchemaElement schema(JsonSchemaElement e) {
+    if (e instanceof JsonObjectSchema o) {
+      JsonObjectSchema.Builder b = o.toBuilder().description(description(o.description()));
+      Map<String, JsonSchemaElement> props = new LinkedHashMap<>();
+      o.properties().forEach((k, v) -> props.put(k, schema(v)));
+      b.addProperties(props);
+      if (o.definitions() != null) {
+        Map<String, JsonSchemaElement> defs = new LinkedHashMap<>();
+        o.definitions().forEach((k, v) -> defs.put(k, schema(v)));
+        b.definitions(defs);
+      }
+      return b.build();
+    } else if (e instanceof JsonStringSchema x) {
+      return JsonStringSchema.builder().description(description(x.description())).build();
+    } else if (e instanceof JsonEnumSchema x) {
+      return JsonEnumSchema.builder().enumValues(x.enumValues())
+          .description(description(x.description())).build();
+    } else if (e instanceof JsonIntegerSchema x) {
+      return JsonIntegerSchema.builder().description(description(x.description())).build();
+    } else if (e instanceof JsonNumberSchema x) {
+      return JsonNumberSchema.builder().description(description(x.description())).build();
+    } else if (e instanceof JsonBooleanSchema x) {
+      return JsonBooleanSchema.builder().description(description(x.description())).build();
+    } else if (e instanceof JsonArraySchema x) {
+      return JsonArraySchema.builder().description(description(x.description()))
+          .items(x.items() == null ? null : schema(x.items())).build();
+    } else if (e instanceof JsonAnyOfSchema x) {
+      List<JsonSchemaElement> anyOf = new ArrayList<>();
+      x.anyOf().forEach(a -> anyOf.add(schema(a)));
+      return JsonAnyOfSchema.builder().description(description(x.description())).anyOf(anyOf).build();
+    }
+    return e; // references, null and raw schemas carry no description to rewrite; checked after
+  }
+
+  private @Nullable String description(@Nullable String d) {
+    return d == null ? null : redactor.redact(d);
   }
 
   /** The response with its AI message redacted. */

@@ -20,6 +20,9 @@ import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.request.ChatRequest;
 import dev.langchain4j.model.chat.request.json.JsonObjectSchema;
 import dev.langchain4j.model.chat.response.ChatResponse;
+import dev.langchain4j.model.chat.request.json.JsonArraySchema;
+import dev.langchain4j.model.chat.request.json.JsonStringSchema;
+import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -97,10 +100,33 @@ class GuardedChatModelTest {
   }
 
   @Test
-  void aValueInAToolDescription_blocksTheRequest() {
+  void aValueInAToolOrParameterDescription_isRewrittenToItsHandle_andTheRequestGoesOut() {
+    openAi.thenJson(OpenAiMock.text("fine"));
     ToolSpecification leaky = ToolSpecification.builder().name("deploy")
         .description("Deploys with key " + token)
-        .parameters(JsonObjectSchema.builder().addStringProperty("env").build()).build();
+        .parameters(JsonObjectSchema.builder()
+            .addStringProperty("env", "Environment; the pin is " + pin)
+            .addProperty("opts", JsonObjectSchema.builder()
+                .addProperty("tags", JsonArraySchema.builder().description("tags, not " + token)
+                    .items(JsonStringSchema.builder().description("a tag like " + token).build())
+                    .build()).build())
+            .build()).build();
+
+    guarded.chat(ChatRequest.builder().messages(UserMessage.from("deploy"))
+        .toolSpecifications(leaky).build());
+
+    String sent = openAi.requestBodies().get(0);
+    assertThat(sent).contains("Deploys with key secret://api_token")
+        .contains("Environment; the pin is secret://pin")
+        .contains("tags, not secret://api_token").contains("a tag like secret://api_token");
+    Planted.assertNoForm("the request", openAi.journalText(), fx.values());
+  }
+
+  @Test
+  void aValueOutsideTheDescriptions_blocksTheRequest() {
+    ToolSpecification leaky = ToolSpecification.builder().name("deploy").description("Deploys")
+        .parameters(JsonObjectSchema.builder().addEnumProperty("key", List.of("a", token)).build())
+        .build();
 
     assertThatThrownBy(() -> guarded.chat(ChatRequest.builder().messages(UserMessage.from("deploy"))
         .toolSpecifications(leaky).build()))

@@ -174,7 +174,7 @@ class GuardedToolExecutorTest {
     ToolExecutionResult r = echo().executeWithContext(call("echo", "{\"t\":\"secret://other_token\"}"), null);
 
     assertThat(r.isError()).isTrue();
-    assertThat(r.resultText()).startsWith("Denied by Keyhole policy (tool_not_allowed)")
+    assertThat(r.resultText()).startsWith("Denied by Keyhole policy (tool not allowed)")
         .contains("secret://other_token").contains("did not run");
     assertThat(received).isEmpty();
     assertThat(fx.audit.events(AuditEventType.USE_DENIED)).isNotEmpty();
@@ -185,7 +185,7 @@ class GuardedToolExecutorTest {
     ToolExecutionResult r = echo().executeWithContext(call("echo", "{\"t\":\"secret://nope\"}"), null);
 
     assertThat(r.isError()).isTrue();
-    assertThat(r.resultText()).contains("unknown_handle").contains("secret://nope");
+    assertThat(r.resultText()).contains("(unknown handle)").contains("secret://nope");
     assertThat(received).isEmpty();
   }
 

@@ -182,7 +182,7 @@ class GuardedToolsTest {
     ToolExecutionResult r = run(t, "{\"token\":\"secret://api_token\"}");
 
     assertThat(r.isError()).isTrue();
-    assertThat(r.resultText()).contains("tool_not_allowed");
+    assertThat(r.resultText()).contains("(tool not allowed)");
     assertThat(repoTools.values).isEmpty();
   }
 
@@ -198,7 +198,7 @@ class GuardedToolsTest {
     assertThat(repoTools.strings).containsExactly("Bearer " + apiToken);
     assertThat(ok.resultText()).isEqualTo("called https://api.github.com/user with Bearer secret://api_token");
     assertThat(evil.isError()).isTrue();
-    assertThat(evil.resultText()).contains("destination_not_allowed", "evil.example.net");
+    assertThat(evil.resultText()).contains("(destination not allowed)", "evil.example.net");
   }
 
   @Test

@@ -17,6 +17,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -76,6 +77,8 @@ class McpToolTest {
         .handleParameters("echo", "api_key")
         .handleParameters("fail", "api_key")
         .handleParameters("reject", "api_key")
+        // MCP's "Invalid params" is an argument error: let the model see it and correct itself.
+        .toolArgumentsErrorHandler((error, context) -> ToolErrorHandlerResult.text(error.getMessage()))
         .chatMemory(MessageWindowChatMemory.withMaxMessages(20))
         .build(Agent.class);
     answer = agent.chat("Call the MCP tools");

@@ -24,6 +24,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.stream.Collectors;
+import dev.langchain4j.service.tool.ToolErrorHandlerResult;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -128,6 +129,7 @@ class OpenAiAgentEndToEndTest {
         .chatModel(openAi.chatModel())
         .tools(tools)
         .handleParameters("unlock", "pin")
+        .toolArgumentsErrorHandler((error, context) -> ToolErrorHandlerResult.text(error.getMessage()))
         .chatMemory(MessageWindowChatMemory.builder().id("e2e").maxMessages(50)
             .chatMemoryStore(RedactingChatMemoryStore.wrap(store, task)).build())
         .build(Assistant.class);

@@ -4,24 +4,16 @@ import static com.github.tomakehurst.wiremock.client.WireMock.aResponse;
 import static com.github.tomakehurst.wiremock.client.WireMock.equalTo;
 import static com.github.tomakehurst.wiremock.client.WireMock.post;
 import static com.github.tomakehurst.wiremock.client.WireMock.urlPathEqualTo;
-import static com.github.tomakehurst.wiremock.core.WireMockConfiguration.options;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import com.github.tomakehurst.wiremock.WireMockServer;
 import com.github.tomakehurst.wiremock.client.ResponseDefinitionBuilder;
-import com.github.tomakehurst.wiremock.stubbing.Scenario;
-import com.github.tomakehurst.wiremock.stubbing.ServeEvent;
+import com.github.tomakehurst.wiremock.extension.Extension;
 import dev.langchain4j.model.chat.ChatModel;
 import dev.langchain4j.model.chat.StreamingChatModel;
 import dev.langchain4j.model.openai.OpenAiChatModel;
 import dev.langchain4j.model.openai.OpenAiStreamingChatModel;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Comparator;
-import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -29,27 +21,30 @@ import java.util.concurrent.atomic.AtomicInteger;
  * the real wire format (tool calls, text, SSE chunks, error bodies), scripted in order with a
  * scenario, and the exact request bytes read back from the request journal.
  */
-final class OpenAiMock implements AutoCloseable {
+final class OpenAiMock extends ProviderMock {
   static final String MODEL = "gpt-4o-mini";
-  private static final ObjectMapper JSON = new ObjectMapper();
   private static final AtomicInteger IDS = new AtomicInteger(1000);
 
-  final WireMockServer server = new WireMockServer(options().dynamicPort());
-  private int steps;
+  OpenAiMock(Extension... extensions) {
+    super(extensions);
+  }
 
-  OpenAiMock() {
-    server.start();
+  @Override
+  String name() {
+    return "openai";
   }
 
   String baseUrl() {
     return server.baseUrl() + "/v1";
   }
 
+  @Override
   ChatModel chatModel() {
     return OpenAiChatModel.builder().baseUrl(baseUrl()).apiKey("test-api-key").modelName(MODEL)
         .maxRetries(0).timeout(Duration.ofSeconds(20)).build();
   }
 
+  @Override
   StreamingChatModel streamingChatModel() {
     return OpenAiStreamingChatModel.builder().baseUrl(baseUrl()).apiKey("test-api-key")
         .modelName(MODEL).timeout(Duration.ofSeconds(20)).build();
@@ -80,35 +75,20 @@ final class OpenAiMock implements AutoCloseable {
   }
 
   private OpenAiMock then(ResponseDefinitionBuilder response) {
-    String state = steps == 0 ? Scenario.STARTED : "step-" + steps;
-    steps++;
-    server.stubFor(post(urlPathEqualTo("/v1/chat/completions"))
-        .withHeader("Authorization", equalTo("Bearer test-api-key"))
-        .inScenario("openai").whenScenarioStateIs(state).willSetStateTo("step-" + steps)
-        .willReturn(response));
+    then(post(urlPathEqualTo("/v1/chat/completions"))
+        .withHeader("Authorization", equalTo("Bearer test-api-key")), response);
     return this;
   }
 
-  /** Every request body sent to the model, oldest first, as the exact bytes (UTF-8). */
-  List<String> requestBodies() {
-    List<ServeEvent> events = new ArrayList<>(server.getAllServeEvents());
-    events.sort(Comparator.comparing(e -> e.getRequest().getLoggedDate()));
-    List<String> out = new ArrayList<>();
-    for (ServeEvent e : events) {
-      out.add(new String(e.getRequest().getBody(), StandardCharsets.UTF_8));
-    }
-    return out;
+  @Override
+  ProviderMock thenToolCall(boolean streamed, String id, String tool, String... pieces) {
+    return streamed ? thenSse(sseToolCall(id, tool, pieces))
+        : thenJson(toolCalls(call(id, tool, String.join("", pieces))));
   }
 
-  /** Every request (headers and body) as one text, for leak checks. */
-  String journalText() {
-    StringBuilder sb = new StringBuilder();
-    for (ServeEvent e : server.getAllServeEvents()) {
-      sb.append(e.getRequest().getAbsoluteUrl()).append('\n')
-          .append(e.getRequest().getHeaders()).append('\n')
-          .append(new String(e.getRequest().getBody(), StandardCharsets.UTF_8)).append("\n\n");
-    }
-    return sb.toString();
+  @Override
+  ProviderMock thenText(boolean streamed, String... chunks) {
+    return streamed ? thenSse(sseText(chunks)) : thenJson(text(String.join("", chunks)));
   }
 
   /** The messages array of request {@code i} (0-based). */
@@ -258,8 +238,4 @@ final class OpenAiMock implements AutoCloseable {
     return "data: " + root + "\n\n";
   }
 
-  @Override
-  public void close() {
-    server.stop();
-  }
 }

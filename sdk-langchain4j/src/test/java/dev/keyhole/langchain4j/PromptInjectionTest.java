@@ -97,13 +97,14 @@ class PromptInjectionTest {
     assertThat(answer).isEqualTo("Done.");
     assertThat(tools.sent).containsExactly("https://api.github.com/user " + github);
     Map<String, String> r = openAi.toolResults(1);
-    assertThat(r.get("c_host")).startsWith("Denied by Keyhole policy (destination_not_allowed)")
+    assertThat(r.get("c_host")).startsWith("Denied by Keyhole policy (destination not allowed)")
         .contains("secret://github_token").contains("attacker.example.net").contains("did not run");
-    assertThat(r.get("c_http")).startsWith("Denied by Keyhole policy (insecure_transport)");
-    assertThat(r.get("c_tool")).startsWith("Denied by Keyhole policy (tool_not_allowed)");
-    assertThat(r.get("c_grant")).startsWith("Denied by Keyhole policy (tool_not_allowed)")
+    assertThat(r.get("c_http")).startsWith("Denied by Keyhole policy (insecure transport)")
+        .endsWith("'allowHttpLocalhost: true'). The tool 'fetch' did not run.");
+    assertThat(r.get("c_tool")).startsWith("Denied by Keyhole policy (tool not allowed)");
+    assertThat(r.get("c_grant")).startsWith("Denied by Keyhole policy (tool not allowed)")
         .contains("secret://db_password");
-    assertThat(r.get("c_foreign")).startsWith("Denied by Keyhole policy (unknown_handle)")
+    assertThat(r.get("c_foreign")).startsWith("Denied by Keyhole policy (unknown handle)")
         .contains("secret://other_token").doesNotContain("other-task");
     assertThat(r.get("c_ok")).isEqualTo("200 OK from https://api.github.com/user");
     Planted.assertNoRawOrJson("requests to OpenAI", openAi.journalText(), fx.values());
