@@ -131,7 +131,7 @@ public class SpringAgentSample {
         answer = chat.prompt()
             .system(String.format(Locale.ROOT, "You are a coding agent for acme/app. Use handles, never"
                 + " values: secret://github_token (bearer token for the acme API at %s) and"
-                + " secret://deploy_token (run ./deploy.sh with env {\"DEPLOY_TOKEN\":"
+                + " secret://deploy_token (run ./deploy.sh --check with env {\"DEPLOY_TOKEN\":"
                 + " \"secret://deploy_token\"}).", api.baseUrl()))
             .user(String.format(Locale.ROOT, "Check the open issues of acme/app (GET %s/repos/acme/app/"
                 + "issues), do what they ask, and give me a short report.", api.baseUrl()))
