@@ -28,13 +28,16 @@ final class HelpLayout {
     Map<String, IHelpSectionRenderer> sections = cl.getHelpSectionMap();
     for (Map.Entry<String, IHelpSectionRenderer> e : sections.entrySet()) {
       IHelpSectionRenderer original = e.getValue();
+      if (original instanceof Wrapped) {
+        continue; // picocli shares section maps with subcommands: wrap each renderer once
+      }
       if (e.getKey().equals(CommandLine.Model.UsageMessageSpec.SECTION_KEY_SYNOPSIS)) {
-        // The synopsis follows its heading ("Usage: ") on the same line; continuation lines go
-        // under the first option, as picocli does.
-        e.setValue(help -> synopsis(original.render(help), width, help.synopsisHeadingLength(),
-            help.commandSpec().qualifiedName().length() + 1));
+        // The synopsis follows its heading ("Usage: ") on the same line; continuation lines are
+        // indented by the heading's length.
+        e.setValue((Wrapped) help -> synopsis(original.render(help), width,
+            help.synopsisHeadingLength()));
       } else {
-        e.setValue(help -> wrap(original.render(help), width));
+        e.setValue((Wrapped) help -> wrap(original.render(help), width));
       }
     }
     cl.setHelpSectionMap(sections);
@@ -68,8 +71,11 @@ final class HelpLayout {
     return out.toString();
   }
 
+  /** A renderer this class already wrapped. */
+  private interface Wrapped extends IHelpSectionRenderer {}
+
   /** The synopsis, placed after a heading of {@code heading} characters. */
-  static String synopsis(String text, int width, int heading, int name) {
+  static String synopsis(String text, int width, int heading) {
     StringBuilder out = new StringBuilder();
     for (String line : text.split("\n", -1)) {
       if (out.length() > 0) {
