@@ -141,16 +141,17 @@ class ProtectedFilesTest {
   void protectedValues_areGrantedToNoOne() {
     try (TaskScope task = keyhole(true).openTask(TaskOptions.builder().build())) {
       assertThat(task.handles()).isEmpty();
-      assertThatThrownBy(() -> task.toolGuard().call("lookup",
-          "{\"k\": \"secret://protected\"}", inv -> "ran"))
+      assertThatThrownBy(() -> task.handle("protected"))
           .isInstanceOf(PolicyViolationException.class);
+      assertThatThrownBy(() -> task.resolve(dev.keyhole.SecretHandle.of("protected"),
+          dev.keyhole.Use.byTool("lookup"))).isInstanceOf(PolicyViolationException.class);
     }
   }
 
   @Test
   void aGrantedHandle_namesASharedValueBetterThanProtected() {
     try (TaskScope task = keyhole(true).openTask(TaskOptions.builder().grants("api_key").build())) {
-      task.toolGuard().call("lookup", "{\"k\": \"secret://api_key\"}", inv -> "ok");
+      task.resolve(task.handle("api_key"), dev.keyhole.Use.byTool("lookup")).destroy();
       assertThat(cat(task, ".env")).contains("export API_KEY=secret://api_key")
           .contains("DB_PASSWORD='secret://protected'");
     }
