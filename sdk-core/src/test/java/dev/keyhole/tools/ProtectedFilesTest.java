@@ -141,9 +141,10 @@ class ProtectedFilesTest {
   void protectedValues_areGrantedToNoOne() {
     try (TaskScope task = keyhole(true).openTask(TaskOptions.builder().build())) {
       assertThat(task.handles()).isEmpty();
-      assertThatThrownBy(() -> task.toolGuard().call("lookup",
-          "{\"k\": \"secret://protected\"}", inv -> "ran"))
+      assertThatThrownBy(() -> task.handle("protected"))
           .isInstanceOf(PolicyViolationException.class);
+      assertThatThrownBy(() -> task.resolve(dev.keyhole.SecretHandle.of("protected"),
+          dev.keyhole.Use.byTool("lookup"))).isInstanceOf(PolicyViolationException.class);
     }
   }
 
