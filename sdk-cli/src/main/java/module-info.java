@@ -4,17 +4,14 @@
  */
 module dev.keyhole.cli {
   requires dev.keyhole.core;
+  requires dev.keyhole.mcp;
   requires info.picocli;
   requires com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;
+  requires dev.keyhole.aws;
+  requires dev.keyhole.onepassword;
   requires okhttp3;
-  requires software.amazon.awssdk.services.secretsmanager;
-  requires software.amazon.awssdk.http.urlconnection;
   requires software.amazon.awssdk.auth;
-  requires software.amazon.awssdk.regions;
-  requires software.amazon.awssdk.core;
-  requires software.amazon.awssdk.awscore;
-  requires software.amazon.awssdk.http;
   requires software.amazon.awssdk.identity.spi;
 
   opens dev.keyhole.cli to info.picocli;

@@ -6,8 +6,8 @@ module dev.keyhole.core {
   requires transitive org.jspecify;
   requires transitive com.fasterxml.jackson.databind;
   requires com.fasterxml.jackson.dataformat.yaml;
+  requires com.fasterxml.jackson.dataformat.toml;
   requires org.slf4j;
-  requires io.github.resilience4j.retry;
   requires io.github.resilience4j.circuitbreaker;
   requires io.github.resilience4j.timelimiter;
   requires io.github.resilience4j.core;

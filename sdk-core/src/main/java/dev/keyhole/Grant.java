@@ -1,5 +1,6 @@
 package dev.keyhole;
 
+import dev.keyhole.internal.CodeExecution;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collections;
@@ -11,6 +12,7 @@ import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.regex.Pattern;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -22,13 +24,19 @@ import org.jspecify.annotations.Nullable;
  * and should be rare). A grant with no destinations cannot be used by a tool call that has a
  * destination (an HTTP request, say); a grant <em>with</em> destinations cannot be used by a call
  * whose destination is unknown, unless the tool is in {@link #unboundTools()}; a grant with no
- * commands cannot be used by the process tool.
+ * commands cannot be used by the process tool, which puts the value only into the environment
+ * variables the grant's {@link #env()} names, and runs no command that executes code chosen by its
+ * arguments unless the grant sets {@link #allowCodeExecution()}.
  *
  * <p>Immutable; build with {@link #builder(String)}. Contains no secret.
  */
 public final class Grant {
   /** The tool wildcard: every tool. */
   public static final String ANY_TOOL = "*";
+
+  private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]{0,127}");
+  private static final Set<String> FIXED_ENV = Set.of("PATH", "HOME", "TMPDIR", "IFS", "ENV",
+      "BASH_ENV", "SHELLOPTS", "BASHOPTS", "PS4");
 
   private final SecretHandle handle;
   private final @Nullable SecretRef ref;
@@ -37,7 +45,10 @@ public final class Grant {
   private final Set<String> tools;
   private final List<HostPattern> destinations;
   private final Set<String> commands;
+  private final List<CommandRule> commandRules;
   private final Set<String> unboundTools;
+  private final Map<String, String> env;
+  private final boolean allowCodeExecution;
   private final @Nullable Integer maxUses;
   private final @Nullable Duration ttl;
   private final boolean approvalRequired;
@@ -51,8 +62,13 @@ public final class Grant {
     this.issuerParameters = Collections.unmodifiableMap(new LinkedHashMap<>(b.issuerParameters));
     this.tools = Collections.unmodifiableSet(new LinkedHashSet<>(b.tools));
     this.destinations = List.copyOf(b.destinations);
-    this.commands = Collections.unmodifiableSet(new LinkedHashSet<>(b.commands));
+    this.commandRules = List.copyOf(b.commandRules);
+    Set<String> texts = new LinkedHashSet<>();
+    commandRules.forEach(r -> texts.add(r.toString()));
+    this.commands = Collections.unmodifiableSet(texts);
     this.unboundTools = Collections.unmodifiableSet(new LinkedHashSet<>(b.unboundTools));
+    this.env = Collections.unmodifiableMap(new LinkedHashMap<>(b.env));
+    this.allowCodeExecution = b.allowCodeExecution;
     this.maxUses = b.maxUses;
     this.ttl = b.ttl;
     this.approvalRequired = b.approvalRequired;
@@ -74,6 +90,8 @@ public final class Grant {
     b.destinations.addAll(destinations);
     b.commands.addAll(commands);
     b.unboundTools.addAll(unboundTools);
+    b.env.putAll(env);
+    b.allowCodeExecution = allowCodeExecution;
     b.maxUses = maxUses;
     b.ttl = ttl;
     b.approvalRequired = approvalRequired;
@@ -113,9 +131,31 @@ public final class Grant {
     return destinations;
   }
 
-  /** Executable names (file name, no path) the process tool may run with this grant. */
+  /**
+   * The commands a process tool may run with this grant's value, as written ({@code git push},
+   * {@code ./deploy.sh --check}); see {@link #commandRules()}.
+   */
   public Set<String> commands() {
     return commands;
+  }
+
+  /**
+   * The commands a process tool may run with this grant's value: a program and the arguments the
+   * call must start with ({@link CommandRule}). A grant with none cannot be used by a process
+   * tool.
+   */
+  public List<CommandRule> commandRules() {
+    return commandRules;
+  }
+
+  /** The first of {@link #commandRules()} that allows {@code argv}, if any. */
+  public Optional<CommandRule> ruleFor(List<String> argv) {
+    for (CommandRule r : commandRules) {
+      if (r.matches(argv)) {
+        return Optional.of(r);
+      }
+    }
+    return Optional.empty();
   }
 
   /**
@@ -125,6 +165,25 @@ public final class Grant {
    */
   public Set<String> unboundTools() {
     return unboundTools;
+  }
+
+  /**
+   * The environment variables a process tool may put this grant's value into, each mapped to the
+   * handle whose value it receives ({@code GH_TOKEN -> github_token}; for issuer grants one of
+   * {@code <grant>_<part>}). A process call that puts the handle into any other variable is denied.
+   */
+  public Map<String, String> env() {
+    return env;
+  }
+
+  /**
+   * Whether the grant's commands may run code chosen by their arguments or environment: shells and
+   * interpreters ({@code sh}, {@code python3}, {@code node}), programs that run other programs
+   * ({@code env}, {@code xargs}, {@code make}, {@code npm}), and options such as {@code find -exec}
+   * or {@code git -c}. Off by default; {@link Policy#warnings()} reports every grant that sets it.
+   */
+  public boolean allowCodeExecution() {
+    return allowCodeExecution;
   }
 
   public OptionalInt maxUses() {
@@ -205,6 +264,12 @@ public final class Grant {
     if (!unboundTools.isEmpty()) {
       sb.append(" unboundTools=").append(unboundTools);
     }
+    if (!env.isEmpty()) {
+      sb.append(" env=").append(env);
+    }
+    if (allowCodeExecution) {
+      sb.append(" allowCodeExecution");
+    }
     if (maxUses != null) {
       sb.append(" maxUses=").append(maxUses);
     }
@@ -239,7 +304,10 @@ public final class Grant {
     private final Set<String> tools = new LinkedHashSet<>();
     private final List<HostPattern> destinations = new ArrayList<>();
     private final Set<String> commands = new LinkedHashSet<>();
+    private final List<CommandRule> commandRules = new ArrayList<>();
     private final Set<String> unboundTools = new LinkedHashSet<>();
+    private final Map<String, String> env = new LinkedHashMap<>();
+    private boolean allowCodeExecution;
     private @Nullable Integer maxUses;
     private @Nullable Duration ttl;
     private boolean approvalRequired;
@@ -294,7 +362,11 @@ public final class Grant {
       return this;
     }
 
-    /** Executable names the process tool may run with this grant, e.g. {@code psql}, {@code aws}. */
+    /**
+     * Commands the process tool may run with this grant's value: a program and the arguments the
+     * call must start with, e.g. {@code "git push"}, {@code "./deploy.sh --check"}, {@code "aws"}
+     * (see {@link CommandRule}). Validated in {@link #build()}.
+     */
     public Builder commands(String... executables) {
       for (String c : executables) {
         commands.add(Objects.requireNonNull(c, "command"));
@@ -321,6 +393,29 @@ public final class Grant {
 
     public Builder unboundTools(Iterable<String> toolNames) {
       toolNames.forEach(t -> unboundTools.add(Objects.requireNonNull(t, "tool")));
+      return this;
+    }
+
+    /**
+     * Lets a process tool put the value of handle {@code handleName} (this grant's handle, or for
+     * issuer grants one of its parts) into environment variable {@code variable}, e.g. {@code
+     * env("GH_TOKEN", "github_token")}.
+     */
+    public Builder env(String variable, String handleName) {
+      env.put(Objects.requireNonNull(variable, "variable"),
+          Objects.requireNonNull(handleName, "handleName"));
+      return this;
+    }
+
+    /** {@link #env(String, String)} for each entry. */
+    public Builder env(Map<String, String> variables) {
+      variables.forEach(this::env);
+      return this;
+    }
+
+    /** See {@link Grant#allowCodeExecution()}; off by default. */
+    public Builder allowCodeExecution(boolean allow) {
+      this.allowCodeExecution = allow;
       return this;
     }
 
@@ -379,11 +474,48 @@ public final class Grant {
               + " unboundTools but not in tools; add it to tools too, or remove it");
         }
       }
+      commandRules.clear();
       for (String c : commands) {
-        if (c.isBlank() || c.contains("/") || c.contains("\\")) {
-          throw new PolicyFileException(
-              "Grant '" + handle.name() + "' command '" + c + "' is invalid; name the executable"
-                  + " without a path, e.g. 'psql'");
+        CommandRule rule;
+        try {
+          rule = CommandRule.parse(c);
+        } catch (IllegalArgumentException e) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' command '" + c + "' is"
+              + " invalid: " + e.getMessage());
+        }
+        String why = CodeExecution.ofProgram(rule.program());
+        if (why != null && !allowCodeExecution) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' lets command '" + rule
+              + "' use its value, but " + why + ", so it can print or send the value in a form no"
+              + " redactor recognises. Grant a narrower program (e.g. the script itself, by its"
+              + " own name) or, if the program really must receive the value, set"
+              + " 'allowCodeExecution: true' on the grant (the policy then warns about it)");
+        }
+        if (!commandRules.contains(rule)) {
+          commandRules.add(rule);
+        }
+      }
+      for (Map.Entry<String, String> e : env.entrySet()) {
+        String var = e.getKey();
+        if (!ENV_NAME.matcher(var).matches()) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' env variable '" + var
+              + "' is not a valid variable name; use letters, digits and '_', not starting with a"
+              + " digit");
+        }
+        if (FIXED_ENV.contains(var) || var.startsWith("LD_") || var.startsWith("DYLD_")
+            || var.startsWith("KEYHOLE_")) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' may not put its value into"
+              + " variable '" + var + "': the process tool sets it (PATH, HOME, TMPDIR) or it"
+              + " changes which code runs; choose the variable the program reads the secret from");
+        }
+        String h = e.getValue();
+        boolean own = issuer == null ? h.equals(handle.name())
+            : h.startsWith(handle.name() + "_") && SecretHandle.isValidName(h);
+        if (!own) {
+          throw new PolicyFileException("Grant '" + handle.name() + "' env variable '" + var
+              + "' names handle '" + h + "', which is not this grant's; use '" + handle.name()
+              + "'" + (issuer == null ? "" : " followed by '_' and a part, e.g. '" + handle.name()
+              + "_secret_access_key'"));
         }
       }
       return new Grant(this);

@@ -2,6 +2,9 @@ package dev.keyhole;
 
 import dev.keyhole.audit.AuditSink;
 import dev.keyhole.internal.Broker;
+import dev.keyhole.redact.DetectorMode;
+import dev.keyhole.redact.Detectors;
+import dev.keyhole.redact.SecretDetector;
 import dev.keyhole.spi.RedactionEngine;
 import dev.keyhole.spi.CredentialIssuer;
 import dev.keyhole.spi.SecretProvider;
@@ -38,7 +41,7 @@ public final class Keyhole implements AutoCloseable {
   private Keyhole(Builder b) {
     this.broker = new Broker(b.providers, b.issuers, b.policy, b.auditSink, b.approvalHandler,
         b.clock, b.cache, b.resilience, b.resilienceById, b.fingerprintKey, b.redactionEngine,
-        b.expirySweep);
+        b.expirySweep, b.detectorMode, b.detectors, b.workspace, b.sleeper);
   }
 
   public static Builder builder() {
@@ -60,7 +63,12 @@ public final class Keyhole implements AutoCloseable {
     return openTask(TaskOptions.builder().grants(grantNames).build());
   }
 
-  /** The redactor that knows the values of every open task (and of recently closed ones). */
+  /**
+   * The redactor that knows the values of every open task (and of recently closed ones, and of the
+   * policy's protected files), with the detectors of {@link Builder#detectors} when they are on.
+   * Every output path uses it: tool results and errors, process and HTTP tool output, and the
+   * model and memory guards of the framework adapters.
+   */
   public Redactor redactor() {
     return broker.redactor();
   }
@@ -113,8 +121,39 @@ public final class Keyhole implements AutoCloseable {
     private byte @Nullable [] fingerprintKey;
     private @Nullable RedactionEngine redactionEngine;
     private boolean expirySweep = true;
+    private DetectorMode detectorMode = DetectorMode.OFF;
+    private List<? extends SecretDetector> detectors = Detectors.defaults();
+    private java.nio.file.@Nullable Path workspace;
+    private Sleeper sleeper = Sleeper.system();
 
     private Builder() {}
+
+    /**
+     * Runs the {@link Detectors#defaults() built-in detectors} for secrets Keyhole never issued in
+     * every output path, behind the redaction of known values: {@code FLAG} audits each hit
+     * ({@code DETECTION}, detector id and kind, never the text), {@code REDACT} also replaces it
+     * with {@code [REDACTED:detector-id]}. Default {@code OFF}: detectors are heuristics.
+     */
+    public Builder detectors(DetectorMode mode) {
+      this.detectorMode = Objects.requireNonNull(mode, "mode");
+      return this;
+    }
+
+    /** Same, with these detectors instead of the built-in ones. */
+    public Builder detectors(DetectorMode mode, List<? extends SecretDetector> detectors) {
+      this.detectorMode = Objects.requireNonNull(mode, "mode");
+      this.detectors = List.copyOf(Objects.requireNonNull(detectors, "detectors"));
+      return this;
+    }
+
+    /**
+     * The default tool root: the policy's {@code protect:} paths are read relative to it when a
+     * task opens (a task may give its own with {@link TaskOptions.Builder#root}).
+     */
+    public Builder workspace(java.nio.file.Path root) {
+      this.workspace = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+      return this;
+    }
 
     /** Registers a provider; its schemes must not overlap another provider's. */
     public Builder provider(SecretProvider provider) {
@@ -189,6 +228,15 @@ public final class Keyhole implements AutoCloseable {
     /** Replaces the redaction engine (advanced; the default is Keyhole's own matcher). */
     public Builder redactionEngine(RedactionEngine engine) {
       this.redactionEngine = Objects.requireNonNull(engine, "engine");
+      return this;
+    }
+
+    /**
+     * How retries wait between attempts (default: {@link Sleeper#system()}). Tests pass one that
+     * advances their fake clock, so backoff and Retry-After are checked without waiting.
+     */
+    public Builder sleeper(Sleeper sleeper) {
+      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
       return this;
     }
 

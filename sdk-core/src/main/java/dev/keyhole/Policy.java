@@ -33,7 +33,11 @@ import java.util.Optional;
  *     issuer: aws-sts
  *     parameters: { roleArn: "arn:aws:iam::123456789012:role/agent" }
  *     tools: [run_process]
- *     commands: [aws]
+ *     commands: [aws s3 ls, aws sts get-caller-identity]   # program + argument prefix
+ *     env: {AWS_ACCESS_KEY_ID: aws_access_key_id, AWS_SECRET_ACCESS_KEY: aws_secret_access_key,
+ *           AWS_SESSION_TOKEN: aws_session_token}
+ * protect:                      # values redacted in every task, granted to no one
+ *   - .env
  * }</pre>
  *
  * <p>Fail-closed rules: a grant that lists {@code destinations} denies every use whose destination
@@ -50,13 +54,21 @@ public final class Policy {
 
   private final Map<String, Grant> grants;
   private final Duration taskTtl;
+  private final java.util.List<ProtectedFile> protectedFiles;
   private final List<String> warnings;
 
   private Policy(Builder b) {
     this.grants = Collections.unmodifiableMap(new LinkedHashMap<>(b.grants));
     this.taskTtl = b.taskTtl;
+    this.protectedFiles = java.util.List.copyOf(b.protectedFiles);
     List<String> w = new ArrayList<>();
     for (Grant g : grants.values()) {
+      if (g.allowCodeExecution()) {
+        w.add("Grant '" + g.name() + "' sets allowCodeExecution: its commands " + g.commands()
+            + " may run code chosen by their arguments (a shell, an interpreter, find -exec, git"
+            + " -c), which can print or send the value in a form no redactor recognises; make sure"
+            + " the program really needs the value and nothing narrower would do");
+      }
       if (!g.unboundTools().isEmpty()) {
         w.add("Grant '" + g.name() + "' lets tools " + g.unboundTools() + " send its value to a"
             + " destination Keyhole cannot check (unboundTools), although it lists destinations "
@@ -97,6 +109,7 @@ public final class Policy {
     Builder b = new Builder();
     b.grants.putAll(grants);
     b.taskTtl = taskTtl;
+    b.protectedFiles.addAll(protectedFiles);
     return b;
   }
 
@@ -114,7 +127,16 @@ public final class Policy {
   }
 
   /**
-   * What a reviewer should look at: grants that relax a fail-closed rule ({@code unboundTools}).
+   * Files whose secret values are registered with the redactor when a task opens, never granted
+   * ({@code protect:} in the policy file; see {@link ProtectedFile}).
+   */
+  public java.util.List<ProtectedFile> protectedFiles() {
+    return protectedFiles;
+  }
+
+  /**
+   * What a reviewer should look at: grants that relax a fail-closed rule ({@code unboundTools},
+   * {@code allowCodeExecution}).
    * Also logged (WARNING, logger {@code dev.keyhole.Policy}) when a policy file is loaded.
    */
   public List<String> warnings() {
@@ -131,15 +153,23 @@ public final class Policy {
 
   @Override
   public String toString() {
-    return "Policy[taskTtl=" + taskTtl + ", grants=" + grants.values() + "]";
+    return "Policy[taskTtl=" + taskTtl + ", grants=" + grants.values()
+        + (protectedFiles.isEmpty() ? "" : ", protect=" + protectedFiles) + "]";
   }
 
   /** Builds a {@link Policy}. */
   public static final class Builder {
     private final Map<String, Grant> grants = new LinkedHashMap<>();
     private Duration taskTtl = DEFAULT_TASK_TTL;
+    private final java.util.List<ProtectedFile> protectedFiles = new java.util.ArrayList<>();
 
     private Builder() {}
+
+    /** Registers the secret values of these files with the redactor in every task. */
+    public Builder protect(ProtectedFile file) {
+      protectedFiles.add(Objects.requireNonNull(file, "file"));
+      return this;
+    }
 
     public Builder grant(Grant grant) {
       Objects.requireNonNull(grant, "grant");

@@ -36,7 +36,17 @@ public class PolicyViolationException extends KeyholeException {
     /** The command is not in the grant's command allowlist. */
     COMMAND_NOT_ALLOWED,
     /** The transport is not allowed (for example plain http to a non-local host). */
-    INSECURE_TRANSPORT
+    INSECURE_TRANSPORT,
+    /**
+     * The command runs code chosen by its arguments or environment (a shell or interpreter, {@code
+     * find -exec}, {@code git -c}) and the grant does not set {@code allowCodeExecution}.
+     */
+    CODE_EXECUTION_NOT_ALLOWED,
+    /**
+     * An environment variable the call sets is not allowed: a handle in a variable its grant's
+     * {@code env} does not map to it, or a variable the tool does not let the model set.
+     */
+    ENVIRONMENT_NOT_ALLOWED
   }
 
   private final Reason reason;

@@ -27,6 +27,7 @@ public final class TaskOptions {
   private final List<Grant> extraGrants;
   private final @Nullable Duration ttl;
   private final boolean allPolicyGrants;
+  private final java.nio.file.@Nullable Path root;
 
   private TaskOptions(Builder b) {
     this.taskId = b.taskId != null ? b.taskId : "task-" + UUID.randomUUID();
@@ -35,6 +36,7 @@ public final class TaskOptions {
     this.extraGrants = List.copyOf(b.extraGrants);
     this.ttl = b.ttl;
     this.allPolicyGrants = b.allPolicyGrants;
+    this.root = b.root;
   }
 
   public static Builder builder() {
@@ -50,6 +52,8 @@ public final class TaskOptions {
   public Optional<Duration> ttl() { return Optional.ofNullable(ttl); }
   /** Whether the task takes every grant of the policy. */
   public boolean allPolicyGrants() { return allPolicyGrants; }
+  /** The tool root this task's protected files are read from (default: the Keyhole's workspace). */
+  public Optional<java.nio.file.Path> root() { return Optional.ofNullable(root); }
 
   @Override
   public String toString() {
@@ -66,8 +70,18 @@ public final class TaskOptions {
     private final List<Grant> extraGrants = new ArrayList<>();
     private @Nullable Duration ttl;
     private boolean allPolicyGrants;
+    private java.nio.file.@Nullable Path root;
 
     private Builder() {}
+
+    /**
+     * The tool root of this task: the policy's {@code protect:} paths are read relative to it
+     * (default: {@code Keyhole.builder().workspace(...)}).
+     */
+    public Builder root(java.nio.file.Path root) {
+      this.root = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+      return this;
+    }
 
     /** The task id (default: a random {@code task-<uuid>}); letters, digits, {@code _.:@-}. */
     public Builder taskId(String id) {

@@ -80,6 +80,16 @@ public interface TaskScope extends AutoCloseable {
    */
   void audit(AuditEventType type, Consumer<AuditEvent.Builder> fill);
 
+  /**
+   * Runs {@code hook} once when the task ends (closed or expired), after its handles died and
+   * before its values are wiped and unregistered from the redactor, so a hook can still recognise
+   * them (a tool scanning its workspace for persisted values, killing what it started, deleting
+   * per-task scratch space). Hooks run in registration order on the thread that ends the task; one
+   * that throws is skipped and the others still run. On a task that has already ended, {@code hook}
+   * runs at once, on the calling thread. For integrations; a hook must never log or keep a value.
+   */
+  void onClose(Runnable hook);
+
   /** Ends the task. Idempotent, thread-safe; never throws. */
   @Override
   void close();

@@ -23,7 +23,9 @@ import org.jspecify.annotations.Nullable;
  *       Builder#destination(Destination) a fixed value}; a declared destination that is missing, null,
  *       not text or unparseable is <em>unknown</em>, and a grant that lists destinations denies a use
  *       with an unknown destination (fail closed);
- *   <li>the command (program and arguments) is checked against the grants' {@code commands}.
+ *   <li>the command (program and arguments) is checked against the grants' {@code commands}, and
+ *       the {@linkplain Builder#environmentParameter environment} a handle goes into against their
+ *       {@code env}.
  * </ul>
  *
  * Immutable; independent of any task, so one declaration serves every task.
@@ -35,6 +37,7 @@ public final class ToolDeclaration {
   private final @Nullable Function<JsonNode, Optional<String>> destinationFunction;
   private final @Nullable Destination fixedDestination;
   private final @Nullable Function<JsonNode, Optional<List<String>>> command;
+  private final @Nullable String environmentParameter;
 
   private ToolDeclaration(Builder b) {
     this.name = b.name;
@@ -43,6 +46,7 @@ public final class ToolDeclaration {
     this.destinationFunction = b.destinationFunction;
     this.fixedDestination = b.fixedDestination;
     this.command = b.command;
+    this.environmentParameter = b.environmentParameter;
   }
 
   public static Builder builder(String toolName) {
@@ -61,6 +65,7 @@ public final class ToolDeclaration {
     b.destinationFunction = destinationFunction;
     b.fixedDestination = fixedDestination;
     b.command = command;
+    b.environmentParameter = environmentParameter;
     return b;
   }
 
@@ -115,6 +120,30 @@ public final class ToolDeclaration {
     return c == null ? Optional.empty() : c.filter(l -> !l.isEmpty());
   }
 
+  /**
+   * The environment variables one call sets (the text values of the declared environment
+   * parameter, handles and all); empty when undeclared, missing or not an object.
+   */
+  public Map<String, String> environment(JsonNode arguments) {
+    if (environmentParameter == null) {
+      return Map.of();
+    }
+    JsonNode n = arguments;
+    for (String seg : environmentParameter.split("\\.", -1)) {
+      n = n == null ? null : n.get(seg);
+    }
+    if (n == null || !n.isObject()) {
+      return Map.of();
+    }
+    Map<String, String> out = new LinkedHashMap<>();
+    for (Map.Entry<String, JsonNode> e : n.properties()) {
+      if (e.getValue().isTextual()) {
+        out.put(e.getKey(), e.getValue().textValue());
+      }
+    }
+    return out;
+  }
+
   /** Whether the tool declares a command extractor. */
   public boolean declaresCommand() {
     return command != null;
@@ -126,7 +155,9 @@ public final class ToolDeclaration {
         + (destinationParameter != null ? ", destinationParameter=" + destinationParameter : "")
         + (destinationFunction != null ? ", destination=computed" : "")
         + (fixedDestination != null ? ", destination=" + fixedDestination : "")
-        + (command != null ? ", command=computed" : "") + "]";
+        + (command != null ? ", command=computed" : "")
+        + (environmentParameter != null ? ", environmentParameter=" + environmentParameter : "")
+        + "]";
   }
 
   /** Builds a {@link ToolDeclaration}. */
@@ -137,6 +168,7 @@ public final class ToolDeclaration {
     private @Nullable Function<JsonNode, Optional<String>> destinationFunction;
     private @Nullable Destination fixedDestination;
     private @Nullable Function<JsonNode, Optional<List<String>>> command;
+    private @Nullable String environmentParameter;
 
     private Builder(String name) {
       this.name = Objects.requireNonNull(name, "toolName");
@@ -192,6 +224,16 @@ public final class ToolDeclaration {
     /** A function from the call's arguments to the program and arguments it will run. */
     public Builder command(Function<JsonNode, Optional<List<String>>> extractor) {
       this.command = Objects.requireNonNull(extractor, "extractor");
+      return this;
+    }
+
+    /**
+     * The argument (an object of variable name to text) that holds the environment variables a
+     * process call sets; the policy check allows a handle only in variables its grant's {@code
+     * env} maps to it.
+     */
+    public Builder environmentParameter(String path) {
+      this.environmentParameter = HandleParameter.of(path).path();
       return this;
     }
 

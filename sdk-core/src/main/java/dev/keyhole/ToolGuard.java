@@ -242,6 +242,16 @@ public final class ToolGuard {
     }
 
     /**
+     * The argument of {@code toolName} (an object of variable name to text) that holds the
+     * environment variables a process call sets; a handle may go only into variables its grant's
+     * {@link Grant#env()} maps to it.
+     */
+    public Builder environmentParameter(String toolName, String path) {
+      of(toolName).environmentParameter(path);
+      return this;
+    }
+
+    /**
      * Whether handle tokens in the arguments are replaced by values (default true). Tools that take
      * {@link SecretValue}s through {@link ToolInvocation#secret} can turn it off, so that no value
      * ever becomes a {@code String}.

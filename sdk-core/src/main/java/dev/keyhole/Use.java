@@ -1,6 +1,9 @@
 package dev.keyhole;
 
+import java.util.Collections;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import org.jspecify.annotations.Nullable;
 
@@ -14,16 +17,26 @@ import org.jspecify.annotations.Nullable;
  *     destination unless it names the tool in {@code unboundTools}
  * @param command the program and its arguments for process tools, empty otherwise
  * @param arguments the call's arguments as the model wrote them (handles, no values), for approval
+ * @param environment the environment variables a process call sets, as the model wrote them
+ *     (handles, no values); a handle may go only into variables its grant's {@code env} maps to it
  */
 public record Use(
     String toolName,
     @Nullable Destination destination,
     List<String> command,
-    String arguments) {
+    String arguments,
+    Map<String, String> environment) {
   public Use {
     Objects.requireNonNull(toolName, "toolName");
     Objects.requireNonNull(arguments, "arguments");
     command = List.copyOf(command);
+    environment = Collections.unmodifiableMap(new LinkedHashMap<>(environment));
+  }
+
+  /** A use that sets no environment variables. */
+  public Use(String toolName, @Nullable Destination destination, List<String> command,
+      String arguments) {
+    this(toolName, destination, command, arguments, Map.of());
   }
 
   /** A use by {@code toolName} with no destination or command. */
@@ -42,12 +55,12 @@ public record Use(
   }
 
   public Use withArguments(String args) {
-    return new Use(toolName, destination, command, args);
+    return new Use(toolName, destination, command, args, environment);
   }
 
   /** The same use running {@code programAndArgs} (program first). */
   public Use withCommand(List<String> programAndArgs) {
-    return new Use(toolName, destination, programAndArgs, arguments);
+    return new Use(toolName, destination, programAndArgs, arguments, environment);
   }
 
   /** The same use running {@code program} with {@code args}. */
@@ -64,7 +77,12 @@ public record Use(
   }
 
   public Use withDestination(@Nullable Destination to) {
-    return new Use(toolName, to, command, arguments);
+    return new Use(toolName, to, command, arguments, environment);
+  }
+
+  /** The same use setting {@code variables} (name to the model's text, handles and all). */
+  public Use withEnvironment(Map<String, String> variables) {
+    return new Use(toolName, destination, command, arguments, variables);
   }
 
   /** The program's file name (no directory), or null when the use runs no command. */

@@ -44,7 +44,7 @@ class DestinationProperties {
   @StatisticsReport(onFailureOnly = true)
   void approvedDestination_isWhatTheClientContacts(@ForAll("prefixes") String prefix,
       @ForAll("trickyAuthorities") String authority) {
-    Statistics.coverage(c -> c.check("approved").percentage(p -> p >= 5));
+    Statistics.coverage(c -> c.check("approved").percentage(p -> p >= 2));
     String input = prefix + authority;
     Destination d;
     try {

@@ -6,8 +6,11 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.MemoryAuditSink;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.function.Supplier;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -23,12 +26,28 @@ class ResilienceTest {
   private final String value = TestSupport.randomSecret();
   private Keyhole keyhole;
 
+  /** Every wait a retry asked for; each one advances the fake clock instead of sleeping. */
+  private final List<Duration> waits = new CopyOnWriteArrayList<>();
+
   private Keyhole build(ResilienceSettings r, CacheSettings c) {
     provider.values.put("v", value);
     Policy p = Policy.builder().grant(Grant.builder("v").ref("test:v").tools("*").build()).build();
     keyhole = Keyhole.builder().provider(provider).policy(p).clock(clock).auditSink(audit)
-        .resilience(r).cache(c).expirySweep(false).build();
+        .resilience(r).cache(c).expirySweep(false)
+        .sleeper(d -> {
+          waits.add(d);
+          clock.advance(d);
+        })
+        .build();
     return keyhole;
+  }
+
+  /** Fails the next call once with {@code failure}, then answers again. */
+  private void failOnce(Supplier<KeyholeException> failure) {
+    provider.failure = () -> {
+      provider.failure = null;
+      return failure.get();
+    };
   }
 
   private static ResilienceSettings fast() {
@@ -162,6 +181,49 @@ class ResilienceTest {
       assertThatThrownBy(() -> b.resolve(SecretHandle.of("v"), Use.byTool("t")))
           .isInstanceOf(ProviderUnavailableException.class);
     }
+  }
+
+  @Test
+  void retry_waitsAtLeastTheRetryAfterTheServiceAsked_onTheInjectedSleeper() {
+    build(fast().withMaxAttempts(3), CacheSettings.disabled());
+    failOnce(() -> new ProviderUnavailableException("429 (injected)", null, Duration.ofSeconds(7)));
+    Instant before = clock.instant();
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThat(t.resolve(SecretHandle.of("v"), Use.byTool("t")).revealString()).isEqualTo(value);
+    }
+    assertThat(waits).containsExactly(Duration.ofSeconds(7));
+    assertThat(Duration.between(before, clock.instant())).isEqualTo(Duration.ofSeconds(7));
+    assertThat(provider.calls.get()).isEqualTo(2);
+  }
+
+  @Test
+  void retry_retryAfterLongerThanTheTimeLimit_waitsTheTimeLimit() {
+    build(fast().withMaxAttempts(2).withTimeout(Duration.ofSeconds(4)), CacheSettings.disabled());
+    failOnce(() -> new ProviderUnavailableException("429 (injected)", null, Duration.ofHours(1)));
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThat(t.resolve(SecretHandle.of("v"), Use.byTool("t")).revealString()).isEqualTo(value);
+    }
+    assertThat(waits).containsExactly(Duration.ofSeconds(4));
+  }
+
+  @Test
+  void retry_withoutRetryAfter_waitsTheBackoff_andTheLastErrorKeepsTheDelay() {
+    build(fast().withMaxAttempts(3), CacheSettings.disabled());
+    provider.failure = () -> new ProviderUnavailableException("503 (injected)", null,
+        Duration.ofSeconds(2));
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOfSatisfying(ProviderUnavailableException.class,
+              e -> assertThat(e.retryAfter()).contains(Duration.ofSeconds(2)));
+    }
+    assertThat(waits).containsExactly(Duration.ofSeconds(2), Duration.ofSeconds(2));
+    waits.clear();
+    provider.failure = () -> new ProviderUnavailableException("503 (injected)");
+    try (TaskScope t = keyhole.openTask("v")) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("v"), Use.byTool("t")))
+          .isInstanceOf(ProviderUnavailableException.class);
+    }
+    assertThat(waits).hasSize(2).allSatisfy(d -> assertThat(d).isLessThanOrEqualTo(Duration.ofMillis(5)));
   }
 
   @Test

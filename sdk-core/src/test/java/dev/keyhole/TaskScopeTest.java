@@ -38,7 +38,7 @@ class TaskScopeTest {
         .taskTtl(Duration.ofMinutes(10))
         .grant(Grant.builder("github_token").ref("memory:github").tools("http_request")
             .destinations("api.github.com", "*.githubusercontent.com").maxUses(3).build())
-        .grant(Grant.builder("db_url").ref("memory:db").tools("run_process").commands("psql")
+        .grant(Grant.builder("db_url").ref("memory:db").tools("run_process").commands("pg_dump")
             .ttl(Duration.ofMinutes(2)).build())
         .grant(Grant.builder("deploy_key").ref("memory:github").tools("deploy")
             .approvalRequired(true).build())
@@ -94,7 +94,7 @@ class TaskScopeTest {
           .isInstanceOf(PolicyViolationException.class);
       // a grant without destinations cannot be sent anywhere
       assertThatThrownBy(() -> task.resolve(SecretHandle.of("db_url"),
-              Use.towards("run_process", "db.example.com").withCommand("psql")))
+              Use.towards("run_process", "db.example.com").withCommand("pg_dump")))
           .isInstanceOf(PolicyViolationException.class).hasMessageContaining("lists no destinations");
     }
   }
@@ -118,7 +118,7 @@ class TaskScopeTest {
   @Test
   void resolve_commandAllowlist() {
     try (TaskScope task = open("db_url")) {
-      assertThat(task.resolve(SecretHandle.of("db_url"), Use.byTool("run_process").withCommand("/usr/bin/psql"))
+      assertThat(task.resolve(SecretHandle.of("db_url"), Use.byTool("run_process").withCommand("/usr/bin/pg_dump"))
           .revealString()).isEqualTo(db);
       assertThatThrownBy(() -> task.resolve(SecretHandle.of("db_url"), Use.byTool("run_process").withCommand("curl")))
           .isInstanceOf(PolicyViolationException.class)
@@ -173,7 +173,7 @@ class TaskScopeTest {
   @Test
   void grantTtl_expiresGrant_beforeTask() {
     try (TaskScope task = open("db_url")) {
-      Use use = Use.byTool("run_process").withCommand("psql");
+      Use use = Use.byTool("run_process").withCommand("pg_dump");
       task.resolve(SecretHandle.of("db_url"), use).destroy();
       clock.advance(Duration.ofMinutes(2));
       assertThatThrownBy(() -> task.resolve(SecretHandle.of("db_url"), use))

@@ -73,8 +73,10 @@ final class DemoWorkspace implements AutoCloseable {
 
   /**
    * The deploy script. {@code --check} "authenticates" by comparing the token's cksum with the one
-   * baked in; {@code --debug} is the careless path an injected instruction asks for: it prints the
-   * token raw, base64-encoded and in two writes, and fails with a trace that holds it.
+   * baked in; {@code --check --verbose} and {@code --debug} are the careless paths an injected
+   * instruction asks for: they print the token raw, base64-encoded and in two writes, and fail with
+   * a trace that holds it. The policy lets the token reach {@code ./deploy.sh --check} only, so
+   * {@code --debug} never gets it, and what {@code --check --verbose} prints comes back redacted.
    */
   private static String deployScript(long expectedCksum) {
     return "#!/bin/sh\n"
@@ -85,22 +87,24 @@ final class DemoWorkspace implements AutoCloseable {
         + "if [ \"$sum\" != \"" + expectedCksum + "\" ]; then\n"
         + "  echo 'deploy.sh: the deploy service rejected the token' >&2; exit 3\n"
         + "fi\n"
+        + "debug() {\n"
+        + "  echo \"debug: DEPLOY_TOKEN=$DEPLOY_TOKEN\"\n"
+        + "  printf 'debug: base64 %s\\n' \"$(printf '%s' \"$DEPLOY_TOKEN\" | base64 | tr -d '\\n')\"\n"
+        + "  printf 'debug: in two writes: %s' \"$(printf '%s' \"$DEPLOY_TOKEN\" | cut -c 1-9)\"\n"
+        + "  printf '%s\\n' \"$(printf '%s' \"$DEPLOY_TOKEN\" | cut -c 10-)\"\n"
+        + "  echo 'Traceback (most recent call last):' >&2\n"
+        + "  echo '  File \"deploy.py\", line 42, in push' >&2\n"
+        + "  echo \"deploy.AuthError: push refused for token $DEPLOY_TOKEN\" >&2\n"
+        + "  exit 1\n"
+        + "}\n"
         + "case \"${1:-}\" in\n"
         + "  --check)\n"
         + "    echo 'deploy.sh: token accepted by the deploy service'\n"
+        + "    if [ \"${2:-}\" = --verbose ]; then debug; fi\n"
         + "    echo 'deploy.sh: staging is at v2.3.0; v2.3.1 is ready to ship (dry run, nothing changed)'\n"
         + "    ;;\n"
-        + "  --debug)\n"
-        + "    echo \"debug: DEPLOY_TOKEN=$DEPLOY_TOKEN\"\n"
-        + "    printf 'debug: base64 %s\\n' \"$(printf '%s' \"$DEPLOY_TOKEN\" | base64 | tr -d '\\n')\"\n"
-        + "    printf 'debug: in two writes: %s' \"$(printf '%s' \"$DEPLOY_TOKEN\" | cut -c 1-9)\"\n"
-        + "    printf '%s\\n' \"$(printf '%s' \"$DEPLOY_TOKEN\" | cut -c 10-)\"\n"
-        + "    echo 'Traceback (most recent call last):' >&2\n"
-        + "    echo '  File \"deploy.py\", line 42, in push' >&2\n"
-        + "    echo \"deploy.AuthError: push refused for token $DEPLOY_TOKEN\" >&2\n"
-        + "    exit 1\n"
-        + "    ;;\n"
-        + "  *) echo 'usage: deploy.sh --check | --debug' >&2; exit 64;;\n"
+        + "  --debug) debug;;\n"
+        + "  *) echo 'usage: deploy.sh --check [--verbose] | --debug' >&2; exit 64;;\n"
         + "esac\n";
   }
 

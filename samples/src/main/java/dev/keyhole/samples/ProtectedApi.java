@@ -22,6 +22,8 @@ final class ProtectedApi implements AutoCloseable {
   private final AtomicInteger authorized = new AtomicInteger();
   private final AtomicInteger rejected = new AtomicInteger();
   private final AtomicInteger collected = new AtomicInteger();
+  private final AtomicInteger redirects = new AtomicInteger();
+  private final AtomicInteger redirectsWithToken = new AtomicInteger();
 
   ProtectedApi(String token) {
     this.expected = ("Bearer " + token).getBytes(StandardCharsets.UTF_8);
@@ -48,6 +50,15 @@ final class ProtectedApi implements AutoCloseable {
     return rejected.get();
   }
 
+  /** Requests to the open redirect, and how many of them carried the right bearer token. */
+  int redirectRequests() {
+    return redirects.get();
+  }
+
+  int redirectRequestsWithToken() {
+    return redirectsWithToken.get();
+  }
+
   /** Requests that reached the collector. */
   int collectedRequests() {
     return collected.get();
@@ -63,6 +74,12 @@ final class ProtectedApi implements AutoCloseable {
         return;
       }
       if (path.equals("/login/oauth/continue")) {
+        redirects.incrementAndGet();
+        String presented = ex.getRequestHeaders().getFirst("Authorization");
+        if (presented != null
+            && MessageDigest.isEqual(presented.getBytes(StandardCharsets.UTF_8), expected)) {
+          redirectsWithToken.incrementAndGet();
+        }
         String next = query(ex.getRequestURI(), "next");
         ex.getResponseHeaders().add("Location", next == null ? "/" : next);
         LoopbackServer.send(ex, 302, "text/html", "<a href=\"" + next + "\">continue</a>");

@@ -113,6 +113,8 @@ final class Walkthrough implements ChatModelListener {
       if (e.type() == AuditEventType.USE_ALLOWED) {
         lines.add("resolved secret://" + e.handle() + " for " + e.tool() + where
             + "; the value went to the tool, not to the model");
+      } else if (e.type() == AuditEventType.USE_DENIED && e.handle() == null) {
+        lines.add("DENIED the call by " + e.tool() + "'s own rules" + where + ": " + e.reason());
       } else if (e.type() == AuditEventType.USE_DENIED) {
         lines.add("DENIED secret://" + e.handle() + " for " + e.tool() + where + ": " + e.reason());
       } else if (e.type() == AuditEventType.TOOL_FAILED) {
@@ -127,9 +129,20 @@ final class Walkthrough implements ChatModelListener {
     boolean ran = result.startsWith("$ ") || result.startsWith("HTTP ");
     if (ran && SecretHandle.containsToken(result)) {
       lines.add("the output holds handle tokens where Keyhole redacted values the program printed");
+      java.util.regex.Matcher tail = BASE64_TAIL.matcher(result);
+      if (tail.find()) {
+        lines.add("'" + tail.group() + "': base64 is redacted down to the characters that depend"
+            + " on the value alone; the last one or two also encode what follows it (here the end"
+            + " of the data, hence the '=' padding), so they stay. They carry at most 4 bits of"
+            + " the value's last byte");
+      }
     }
     return lines;
   }
+
+  /** A handle token directly followed by the tail of a trimmed base64 form: 1-2 chars, padding. */
+  private static final java.util.regex.Pattern BASE64_TAIL =
+      java.util.regex.Pattern.compile("secret://[a-z0-9_-]+?[A-Za-z0-9+/]{1,2}={1,2}(?![A-Za-z0-9+/=])");
 
   private static String indent(String text) {
     return "  " + text.strip().replace("\n", "\n  | ");

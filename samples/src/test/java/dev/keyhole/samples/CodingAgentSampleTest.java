@@ -76,11 +76,19 @@ class CodingAgentSampleTest {
     // Every exfiltration attempt was redacted or denied, and nothing reached the other host.
     assertThat(out).contains("debug: DEPLOY_TOKEN=secret://deploy_token")
         .contains("push refused for token secret://deploy_token")
+        .contains("DENIED secret://deploy_token for run_process: COMMAND_NOT_ALLOWED")
         .contains("DENIED secret://github_token for run_process: TOOL_NOT_ALLOWED")
-        .contains("may not run 'cat'")
+        .contains("DENIED the call by run_process's own rules: ENVIRONMENT_NOT_ALLOWED")
+        .contains("does not let the model set environment variable 'LD_PRELOAD'")
+        .contains("may not run 'cat .env'")
         .contains("-> https://collector.evil.example: DESTINATION_NOT_ALLOWED")
         .contains("redirected to http://localhost");
     assertThat(result.collectorRequests()).isZero();
+    // The checks count the open redirect too: reached once, on the allowed host, never followed.
+    assertThat(out).contains("open redirect (/login/oauth/continue on the API's host): 1 request(s),"
+        + " 1 with the token");
+    // The trimmed-base64 tail after a handle is explained, not left to look like a leak.
+    assertThat(out).containsPattern("'secret://deploy_token[A-Za-z0-9+/]{1,2}=+': base64 is redacted");
 
     // The transcript holds exactly what the model endpoint received.
     assertThat(result.modelRequestBodies()).isEqualTo(result.scriptedModelReceived()).hasSize(4);

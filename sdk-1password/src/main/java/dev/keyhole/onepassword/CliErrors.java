@@ -48,10 +48,16 @@ final class CliErrors {
   }
 
   static KeyholeException map(int exit, String stderr, String what, Collection<String> secrets) {
+    return map(exit, stderr, what, secrets, "reading");
+  }
+
+  /** As {@link #map(int, String, String, Collection)} for {@code verb} ("reading", "writing"). */
+  static KeyholeException map(int exit, String stderr, String what, Collection<String> secrets,
+      String verb) {
     String m = message(stderr, secrets);
     String quoted = m.isEmpty() ? "no error message" : "'" + m + "'";
     String l = m.toLowerCase(Locale.ROOT);
-    String lead = "The 1Password CLI failed (exit " + exit + ") reading " + what + ": " + quoted;
+    String lead = "The 1Password CLI failed (exit " + exit + ") " + verb + " " + what + ": " + quoted;
     if (l.contains("more than one") || l.contains("multiple items") || l.contains("multiple vaults")
         || l.contains("multiple fields")) {
       String part = l.contains("vault") && !l.contains("item") ? "vault" : l.contains("field") ? "field" : "item";

@@ -7,8 +7,11 @@ import dev.keyhole.ProviderUnavailableException;
 import dev.keyhole.SecretAccessDeniedException;
 import dev.keyhole.SecretNotFoundException;
 import dev.keyhole.SecretValue;
+import dev.keyhole.spi.RetryAfter;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
@@ -19,6 +22,7 @@ import okhttp3.Interceptor;
 import okhttp3.MediaType;
 import okhttp3.OkHttpClient;
 import okhttp3.Request;
+import okhttp3.RequestBody;
 import okhttp3.Response;
 import okhttp3.ResponseBody;
 import org.jspecify.annotations.Nullable;
@@ -36,6 +40,7 @@ import org.slf4j.LoggerFactory;
  */
 final class ConnectHttp implements AutoCloseable {
   private static final Logger LOG = LoggerFactory.getLogger(ConnectHttp.class);
+  private static final MediaType JSON_TYPE = MediaType.get("application/json");
   private static final List<String> SENSITIVE_HEADERS =
       List.of("authorization", "proxy-authorization", "cookie", "set-cookie");
 
@@ -44,11 +49,13 @@ final class ConnectHttp implements AutoCloseable {
   private final OkHttpClient client;
   private final boolean ownsClient;
   private final ObjectMapper json = new ObjectMapper();
+  private final Clock clock;
 
   ConnectHttp(HttpUrl base, SecretValue token, @Nullable OkHttpClient shared,
-      java.time.Duration connect, java.time.Duration read, java.time.Duration call) {
+      java.time.Duration connect, java.time.Duration read, java.time.Duration call, Clock clock) {
     this.base = base;
     this.token = token;
+    this.clock = clock;
     this.ownsClient = shared == null;
     OkHttpClient.Builder b = shared == null ? new OkHttpClient.Builder() : shared.newBuilder();
     this.client = b
@@ -133,6 +140,80 @@ final class ConnectHttp implements AutoCloseable {
     }
   }
 
+  /**
+   * A JSON exchange for a writer: GET, POST or PUT. {@code doing} names the step for messages, e.g.
+   * {@code "creating item 'app-env' in vault 'Dev'"}. The request body (which holds values) is
+   * wiped after the call.
+   */
+  JsonNode exchange(String method, HttpUrl url, @Nullable JsonNode body, String doing) {
+    byte[] bytes = null;
+    try {
+      bytes = body == null ? null : json.writeValueAsBytes(body);
+      Request request = new Request.Builder().url(url).header("Accept", "application/json")
+          .method(method, bytes == null ? null : RequestBody.create(bytes, JSON_TYPE)).build();
+      try (Response resp = client.newCall(request).execute()) {
+        ResponseBody rb = resp.body();
+        byte[] out = rb.bytes();
+        try {
+          if (!resp.isSuccessful()) {
+            throw writeError(resp.code(), out, rb.contentType(), doing, resp.header("Retry-After"));
+          }
+          if (out.length == 0) {
+            return json.createObjectNode();
+          }
+          JsonNode node = json.readTree(out);
+          if (node == null || node.isMissingNode()) {
+            throw new ProviderUnavailableException("1Password Connect at " + host() + " answered"
+                + " with an empty body while " + doing);
+          }
+          return node;
+        } finally {
+          Arrays.fill(out, (byte) 0);
+        }
+      }
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new ProviderUnavailableException("1Password Connect at " + host() + " answered with a"
+          + " body that is not Connect's JSON while " + doing + "; is OP_CONNECT_HOST pointing at"
+          + " a proxy or another service?");
+    } catch (InterruptedIOException e) {
+      throw new ProviderUnavailableException("1Password Connect at " + host() + " timed out while "
+          + doing + "; check that Connect is healthy, then re-run");
+    } catch (IOException e) {
+      throw new ProviderUnavailableException("1Password Connect at " + host() + " could not be"
+          + " reached (" + e.getClass().getSimpleName() + ") while " + doing + "; check"
+          + " OP_CONNECT_HOST and that the Connect server is running");
+    } finally {
+      if (bytes != null) {
+        Arrays.fill(bytes, (byte) 0);
+      }
+    }
+  }
+
+  /** Maps a Connect error answer to a write step to a typed error. */
+  private KeyholeException writeError(int code, byte[] body, @Nullable MediaType type, String doing,
+      @Nullable String retryAfterHeader) {
+    String detail = detail(code, body, type);
+    Duration retryAfter = RetryAfter.parse(retryAfterHeader, clock).orElse(null);
+    return switch (code) {
+      case 401 -> new SecretAccessDeniedException("1Password Connect rejected the access token ("
+          + detail + ") while " + doing + ". Check OP_CONNECT_TOKEN");
+      case 403 -> new SecretAccessDeniedException("1Password Connect refused (" + detail + ") while "
+          + doing + ": the token lacks write permission for this vault. Give it read and write"
+          + " access in 1Password (Developer > Connect server > token)");
+      case 404 -> new SecretNotFoundException("1Password Connect found nothing (" + detail
+          + ") while " + doing + "; the vault or item no longer exists");
+      case 429 -> new ProviderUnavailableException("1Password Connect is rate limiting requests ("
+          + detail + ") while " + doing + "; try again"
+          + (retryAfter == null ? " later" : " in " + retryAfter.toSeconds() + " s"), null, retryAfter);
+      default -> code >= 500
+          ? new ProviderUnavailableException("1Password Connect failed with a server error ("
+              + detail + ") while " + doing + "; check the Connect server's logs and /health", null,
+              retryAfter)
+          : new KeyholeException("1Password Connect refused the request (" + detail + ") while "
+              + doing, null, false);
+    };
+  }
+
   /** GETs raw bytes (file content). The caller owns and wipes the array. */
   byte[] getBytes(HttpUrl url, String what) {
     return get(url, what, "*/*");
@@ -152,7 +233,7 @@ final class ConnectHttp implements AutoCloseable {
         return body;
       }
       try {
-        throw error(resp.code(), body, rb.contentType(), what);
+        throw error(resp.code(), body, rb.contentType(), what, resp.header("Retry-After"));
       } finally {
         Arrays.fill(body, (byte) 0);
       }
@@ -176,9 +257,15 @@ final class ConnectHttp implements AutoCloseable {
     }
   }
 
-  /** Maps a Connect error answer to a typed error. */
-  KeyholeException error(int code, byte[] body, @Nullable MediaType type, String what) {
+  /**
+   * Maps a Connect error answer to a typed error; a {@code Retry-After} on a 429 or 5xx answer
+   * becomes the exception's {@link ProviderUnavailableException#retryAfter()}.
+   */
+  KeyholeException error(int code, byte[] body, @Nullable MediaType type, String what,
+      @Nullable String retryAfterHeader) {
     String detail = detail(code, body, type);
+    Duration retryAfter = RetryAfter.parse(retryAfterHeader, clock).orElse(null);
+    String wait = retryAfter == null ? "" : " (Connect asked to wait " + retryAfter.toSeconds() + " s)";
     return switch (code) {
       case 401 -> new SecretAccessDeniedException("1Password Connect rejected the access token (" + detail
           + ") while reading " + what + ". Check OP_CONNECT_TOKEN: it must be a valid, unrevoked"
@@ -188,11 +275,12 @@ final class ConnectHttp implements AutoCloseable {
           + " Connect server > token) or use a token that has it");
       case 404 -> new SecretNotFoundException("1Password Connect found no " + what + " (" + detail + ")");
       case 429 -> new ProviderUnavailableException("1Password Connect is rate limiting requests ("
-          + detail + ") while reading " + what + "; it will be retried with backoff");
+          + detail + ") while reading " + what + "; it will be retried with backoff" + wait, null,
+          retryAfter);
       default -> code >= 500
           ? new ProviderUnavailableException("1Password Connect failed with a server error (" + detail
-              + ") while reading " + what + "; it will be retried. Check the Connect server's logs"
-              + " and /health")
+              + ") while reading " + what + "; it will be retried" + wait + ". Check the Connect"
+              + " server's logs and /health", null, retryAfter)
           : new KeyholeException("1Password Connect refused the request for " + what + " (" + detail
               + "); this is not retried", null, false);
     };

@@ -125,7 +125,7 @@ final class ConnectResolver {
     return switch (attribute) {
       case ID -> text(n, "id", what);
       case TYPE -> ResolvedSecret.of(SecretValue.ofString(
-          String.valueOf(ItemFields.text(n, "type") == null ? "unknown"
+          String.valueOf(ItemFields.text(n, "type") == null ? ItemFields.DEFAULT_FIELD_TYPE
               : ItemFields.text(n, "type")).toLowerCase(Locale.ROOT)), version, null);
       case PURPOSE -> {
         String p = ItemFields.text(n, "purpose");

@@ -24,6 +24,9 @@ import org.jspecify.annotations.Nullable;
  * only to files.
  */
 final class ItemFields {
+  /** A field without {@code type} is a STRING field: the Connect API's default. */
+  static final String DEFAULT_FIELD_TYPE = "STRING";
+
   private ItemFields() {}
 
   /** What a reference points at: exactly one of {@code field} or {@code file}. */

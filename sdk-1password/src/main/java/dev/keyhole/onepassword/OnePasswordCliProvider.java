@@ -257,6 +257,23 @@ public final class OnePasswordCliProvider implements SecretProvider {
     }
   }
 
+  /**
+   * The write side through the same {@code op} executable, environment and account: puts concealed
+   * fields into items (see {@link OnePasswordWriter}; item JSON goes to {@code op} on standard
+   * input). It lives as long as this provider.
+   */
+  public OnePasswordWriter writer() {
+    return new CliWriter(runner, args -> {
+      List<String> all = new ArrayList<>(args);
+      accountArgs(all);
+      return all;
+    }, () -> {
+      Map<String, String> env = childEnvironment();
+      env.put("OP_FORMAT", "json");
+      return env;
+    });
+  }
+
   /** The environment the child gets: the allow-listed and {@code OP_*} variables only. */
   Map<String, String> childEnvironment() {
     Map<String, String> env = new TreeMap<>();

@@ -66,7 +66,8 @@ public final class OnePasswordConnectProvider implements SecretProvider {
     this.id = b.id;
     this.host = host;
     this.token = token;
-    this.http = new ConnectHttp(host, token, b.httpClient, b.connectTimeout, b.readTimeout, b.callTimeout);
+    this.http = new ConnectHttp(host, token, b.httpClient, b.connectTimeout, b.readTimeout,
+        b.callTimeout, b.clock);
     this.ids = new IdCache(b.clock, b.idCacheTtl);
     this.resolver = new ConnectResolver(http, ids, b.clock);
   }
@@ -147,6 +148,14 @@ public final class OnePasswordConnectProvider implements SecretProvider {
       }
     }
     return new ConnectHealth(ItemFields.text(h, "name"), ItemFields.text(h, "version"), deps);
+  }
+
+  /**
+   * The write side over the same Connect server and token: puts concealed fields into items (see
+   * {@link OnePasswordWriter}). It lives as long as this provider.
+   */
+  public OnePasswordWriter writer() {
+    return new ConnectWriter(http);
   }
 
   /** How many name-to-ID answers are cached (for tests and metrics). */

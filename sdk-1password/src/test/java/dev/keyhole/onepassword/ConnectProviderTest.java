@@ -213,7 +213,8 @@ class ConnectProviderTest {
     assertThat(resolve("op://Dev/GitHub/linked items/ghost")).isEqualTo(ghostValue);
     assertThat(resolve("op://Dev/GitHub/ghost")).isEqualTo(ghostValue);
     assertThat(resolve("op://Dev/GitHub/untyped")).isEqualTo(untypedValue);
-    assertThat(resolve("op://Dev/GitHub/untyped?attribute=type")).isEqualTo("unknown");
+    // A field without "type" is a STRING field, the Connect API's default.
+    assertThat(resolve("op://Dev/GitHub/untyped?attribute=type")).isEqualTo("string");
     assertThat(resolve("op://Dev/GitHub/weird")).isEqualTo(weirdValue);
     assertThat(resolve("op://Dev/GitHub/weird?attr=type")).isEqualTo("some_future_type");
   }

@@ -77,6 +77,11 @@ class KeyholeIntegrationTest {
   }
 
   Keyhole keyhole(CacheSettings cache) {
+    return keyhole(cache, false);
+  }
+
+  /** With {@code fakeSleep}, retries wait by advancing the fake clock (recorded in clock.sleeps()). */
+  Keyhole keyhole(CacheSettings cache, boolean fakeSleep) {
     OnePasswordConnectProvider p = OnePasswordConnectProvider.builder().host(wm.baseUrl())
         .token(SecretValue.ofString(token)).clock(clock).readTimeout(Duration.ofSeconds(2)).build();
     // One-time codes are 6 digits: below the redaction engine's default minimum, so a user who
@@ -86,7 +91,8 @@ class KeyholeIntegrationTest {
             RedactionOptions.builder().allowWeakValues(true).build()))
         .resilience(ResilienceSettings.defaults().withMaxAttempts(3)
             .withBackoff(Duration.ofMillis(1), 1.0, Duration.ofMillis(2)).withJitter(0)
-            .withTimeout(Duration.ofSeconds(5)))
+            .withTimeout(Duration.ofSeconds(10)))
+        .sleeper(fakeSleep ? clock.sleeper() : d -> Thread.sleep(d.toMillis()))
         .build();
     return keyhole;
   }
@@ -128,6 +134,47 @@ class KeyholeIntegrationTest {
       }
     }
     assertThat(vaultRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void rateLimited_retryWaitsTheRetryAfterConnectSent_secondsOrHttpDate() {
+    keyhole(CacheSettings.disabled(), true);
+    wm.stubFor(get(urlPathEqualTo("/v1/vaults")).atPriority(0).inScenario("limited")
+        .whenScenarioStateIs(Scenario.STARTED)
+        .willReturn(ConnectWorld.error(429, "Too many requests").withHeader("Retry-After", "7"))
+        .willSetStateTo("date"));
+    // The second answer gives an HTTP-date 9 s after the fake clock's time at that moment (+7 s).
+    String date = java.time.format.DateTimeFormatter.RFC_1123_DATE_TIME
+        .format(clock.instant().plusSeconds(7 + 9).atZone(java.time.ZoneOffset.UTC));
+    wm.stubFor(get(urlPathEqualTo("/v1/vaults")).atPriority(0).inScenario("limited")
+        .whenScenarioStateIs("date")
+        .willReturn(ConnectWorld.error(429, "Too many requests").withHeader("Retry-After", date))
+        .willSetStateTo("healthy"));
+    Instant before = clock.instant();
+    try (TaskScope t = task(Map.of("gh", "op://Dev/GitHub/password"))) {
+      try (SecretValue v = t.resolve(SecretHandle.of("gh"), Use.byTool("deploy"))) {
+        assertThat(v.revealString()).isEqualTo(password);
+      }
+    }
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(7), Duration.ofSeconds(9));
+    assertThat(Duration.between(before, clock.instant())).isEqualTo(Duration.ofSeconds(16));
+    assertThat(vaultRequests()).isEqualTo(3);
+  }
+
+  @Test
+  void rateLimited_theLastErrorCarriesTheDelay_andAHugeRetryAfterIsCappedByTheTimeLimit() {
+    keyhole(CacheSettings.disabled(), true);
+    wm.stubFor(get(urlPathEqualTo("/v1/vaults")).atPriority(0)
+        .willReturn(ConnectWorld.error(429, "Too many requests").withHeader("Retry-After", "3600")));
+    try (TaskScope t = task(Map.of("gh", "op://Dev/GitHub/password"))) {
+      assertThatThrownBy(() -> t.resolve(SecretHandle.of("gh"), Use.byTool("deploy")))
+          .isInstanceOfSatisfying(ProviderUnavailableException.class, e -> {
+            assertThat(e.retryAfter()).contains(Duration.ofHours(1));
+            assertThat(e).hasMessageContaining("asked to wait 3600 s");
+          });
+    }
+    // Three attempts, two waits, each cut to the 10 s time limit per attempt.
+    assertThat(clock.sleeps()).containsExactly(Duration.ofSeconds(10), Duration.ofSeconds(10));
   }
 
   @Test

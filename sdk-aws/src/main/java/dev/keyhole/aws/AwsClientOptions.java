@@ -1,6 +1,7 @@
 package dev.keyhole.aws;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Duration;
 import java.util.Objects;
 import java.util.Optional;
@@ -45,6 +46,7 @@ public final class AwsClientOptions {
   private final Duration socketTimeout;
   private final int sdkMaxAttempts;
   private final @Nullable Duration apiCallTimeout;
+  private final Clock clock;
 
   private AwsClientOptions(Builder b) {
     this.region = b.region;
@@ -55,6 +57,7 @@ public final class AwsClientOptions {
     this.socketTimeout = b.socketTimeout;
     this.sdkMaxAttempts = b.sdkMaxAttempts;
     this.apiCallTimeout = b.apiCallTimeout;
+    this.clock = b.clock;
   }
 
   /** Default chains for region and credentials, URL-connection client, no SDK retries. */
@@ -76,7 +79,13 @@ public final class AwsClientOptions {
     b.socketTimeout = socketTimeout;
     b.sdkMaxAttempts = sdkMaxAttempts;
     b.apiCallTimeout = apiCallTimeout;
+    b.clock = clock;
     return b;
+  }
+
+  /** The clock that turns an HTTP-date {@code Retry-After} into a delay. */
+  public Clock clock() {
+    return clock;
   }
 
   /** The region, unless left to the SDK's region chain. */
@@ -137,6 +146,7 @@ public final class AwsClientOptions {
     private Duration socketTimeout = Duration.ofMillis(DEFAULT_SOCKET_TIMEOUT_MILLIS);
     private int sdkMaxAttempts = 1;
     private @Nullable Duration apiCallTimeout;
+    private Clock clock = Clock.systemUTC();
 
     private Builder() {}
 
@@ -204,6 +214,12 @@ public final class AwsClientOptions {
     /** The SDK's overall time limit per call (default: none; Keyhole's time limit applies). */
     public Builder apiCallTimeout(@Nullable Duration timeout) {
       this.apiCallTimeout = timeout == null ? null : positive(timeout, "apiCallTimeout");
+      return this;
+    }
+
+    /** The clock for {@code Retry-After} dates in throttling answers (use Keyhole's). */
+    public Builder clock(Clock clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
       return this;
     }
 

@@ -6,6 +6,9 @@ import dev.keyhole.KeyholeException;
 import dev.keyhole.ProviderUnavailableException;
 import dev.keyhole.SecretAccessDeniedException;
 import dev.keyhole.SecretNotFoundException;
+import dev.keyhole.spi.RetryAfter;
+import java.time.Clock;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -34,7 +37,10 @@ final class AwsErrors {
     STS("STS", "sts:AssumeRole on the role, and a trust policy that lets Keyhole's principal assume"
         + " it (with sts:TagSession and sts:SetSourceIdentity when tags or a source identity are"
         + " sent)"),
-    IAM("IAM", "iam:PutRolePolicy and iam:DeleteRolePolicy on the task roles");
+    IAM("IAM", "iam:PutRolePolicy and iam:DeleteRolePolicy on the task roles"),
+    SECRETS_MANAGER_WRITE("Secrets Manager", "secretsmanager:DescribeSecret, CreateSecret,"
+        + " TagResource, GetSecretValue and PutSecretValue on these secrets (and kms:GenerateDataKey"
+        + " and kms:Decrypt on their KMS key)");
 
     final String label;
     final String permissions;
@@ -81,11 +87,27 @@ final class AwsErrors {
    * aws-sm:prod/db#password)"}).
    */
   static KeyholeException map(SdkException e, Service service, String subject) {
+    return map(e, service, subject, Clock.systemUTC());
+  }
+
+  /**
+   * As {@link #map(SdkException, Service, String)}; a throttling or server-fault answer with a
+   * {@code Retry-After} header carries that delay (HTTP-dates are read on {@code clock}).
+   */
+  static KeyholeException map(SdkException e, Service service, String subject, Clock clock) {
     if (e instanceof AwsServiceException ase) {
       AwsErrorDetails d = ase.awsErrorDetails();
       String code = d == null ? null : d.errorCode();
-      return fromCode(code, ase.statusCode(), ase.isThrottlingException(), service, subject,
-          ase.requestId());
+      KeyholeException k = fromCode(code, ase.statusCode(), ase.isThrottlingException(), service,
+          subject, ase.requestId());
+      Duration retryAfter = d == null || d.sdkHttpResponse() == null ? null
+          : RetryAfter.parse(d.sdkHttpResponse().firstMatchingHeader("Retry-After").orElse(null),
+              clock).orElse(null);
+      if (retryAfter != null && k instanceof ProviderUnavailableException) {
+        return new ProviderUnavailableException(k.getMessage() + " AWS asked to wait "
+            + retryAfter.toSeconds() + " s.", null, retryAfter);
+      }
+      return k;
     }
     if (e instanceof SdkServiceException sse) {
       return fromCode(null, sse.statusCode(), sse.isThrottlingException(), service, subject,

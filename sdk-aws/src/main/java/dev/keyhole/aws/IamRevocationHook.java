@@ -56,7 +56,8 @@ public final class IamRevocationHook implements RevocationHook, AutoCloseable {
 
   /** A hook on a caller-owned IAM client (never closed by Keyhole). */
   public static IamRevocationHook of(IamClient client) {
-    return new IamRevocationHook(RegionalClients.callerOwned(AwsErrors.Service.IAM, client));
+    return new IamRevocationHook(RegionalClients.callerOwned(AwsErrors.Service.IAM, client,
+        java.time.Clock.systemUTC()));
   }
 
   /**

@@ -1,6 +1,8 @@
 package dev.keyhole.aws;
 
 import dev.keyhole.ConfigurationException;
+import dev.keyhole.KeyholeException;
+import java.time.Clock;
 import java.util.Map;
 import java.util.Objects;
 import java.util.concurrent.ConcurrentHashMap;
@@ -33,10 +35,12 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
   private final boolean callerOwned;
   private final Map<Region, C> others = new ConcurrentHashMap<>();
   private final AtomicBoolean closed = new AtomicBoolean();
+  private final Clock clock;
 
   private RegionalClients(AwsErrors.Service service, @Nullable Function<Region, C> factory,
-      @Nullable SdkHttpClient ownedHttp, C defaultClient, boolean callerOwned) {
+      @Nullable SdkHttpClient ownedHttp, C defaultClient, boolean callerOwned, Clock clock) {
     this.service = service;
+    this.clock = clock;
     this.factory = factory;
     this.ownedHttp = ownedHttp;
     this.defaultClient = defaultClient;
@@ -60,7 +64,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
     Function<Region, C> factory = region -> configure(builders.get(), options, region, shared);
     try {
       C first = configure(builders.get(), options, options.region().orElse(null), shared);
-      return new RegionalClients<>(service, factory, owned, first, false);
+      return new RegionalClients<>(service, factory, owned, first, false, options.clock());
     } catch (SdkClientException e) {
       if (owned != null) {
         owned.close();
@@ -77,12 +81,15 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
   static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C extends SdkClient>
       RegionalClients<C> of(AwsErrors.Service service, @Nullable C client, AwsClientOptions options,
           Supplier<B> builders) {
-    return client != null ? callerOwned(service, client) : create(service, options, builders);
+    return client != null ? callerOwned(service, client, options.clock())
+        : create(service, options, builders);
   }
 
   /** A single caller-owned client, never closed by Keyhole. */
-  static <C extends SdkClient> RegionalClients<C> callerOwned(AwsErrors.Service service, C client) {
-    return new RegionalClients<>(service, null, null, Objects.requireNonNull(client, "client"), true);
+  static <C extends SdkClient> RegionalClients<C> callerOwned(AwsErrors.Service service, C client,
+      Clock clock) {
+    return new RegionalClients<>(service, null, null, Objects.requireNonNull(client, "client"), true,
+        clock);
   }
 
   private static <B extends AwsSyncClientBuilder<B, C> & AwsClientBuilder<B, C>, C> C configure(
@@ -109,6 +116,11 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
       return c.region();
     }
     return Region.AWS_GLOBAL;
+  }
+
+  /** Maps an SDK failure of this service, reading Retry-After dates on the options' clock. */
+  KeyholeException map(SdkException e, String what) {
+    return AwsErrors.map(e, service, what, clock);
   }
 
   Region defaultRegion() {
@@ -150,7 +162,7 @@ final class RegionalClients<C extends SdkClient> implements AutoCloseable {
     try {
       return call.apply(forRegion(regionId, what));
     } catch (SdkException e) {
-      throw AwsErrors.map(e, service, what);
+      throw AwsErrors.map(e, service, what, clock);
     }
   }
 

@@ -201,7 +201,7 @@ public final class SecretsManagerProvider implements SecretProvider {
         resp = client.batchGetSecretValue(
             BatchGetSecretValueRequest.builder().secretIdList(ids).nextToken(token).build());
       } catch (SdkException e) {
-        KeyholeException k = AwsErrors.map(e, AwsErrors.Service.SECRETS_MANAGER, what);
+        KeyholeException k = clients.map(e, what);
         if (!(k instanceof SecretAccessDeniedException) || !results.isEmpty()) {
           // Denied batching is not an answer about the secrets: fall back to GetSecretValue.
           ids.forEach(i -> results.putIfAbsent(i, k));

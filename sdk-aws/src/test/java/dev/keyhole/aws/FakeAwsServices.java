@@ -21,7 +21,8 @@ import org.jspecify.annotations.Nullable;
 /**
  * A WireMock response transformer that answers the AWS JSON 1.1 operations Keyhole uses from an
  * in-memory store, with the services' real response and error shapes: Secrets Manager {@code
- * GetSecretValue} and {@code BatchGetSecretValue}, SSM {@code GetParameter}. Stubs route to it by
+ * GetSecretValue} and {@code BatchGetSecretValue}, SSM {@code GetParameter} and {@code
+ * GetParameters}. Stubs route to it by
  * {@code X-Amz-Target}; tests of specific answers use plain stubs at a higher priority instead.
  */
 final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
@@ -111,6 +112,7 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
       case "secretsmanager.GetSecretValue" -> getSecretValue(body);
       case "secretsmanager.BatchGetSecretValue" -> batchGetSecretValue(body);
       case "AmazonSSM.GetParameter" -> getParameter(body);
+      case "AmazonSSM.GetParameters" -> getParameters(body);
       default -> error(400, "UnknownOperationException", "Unknown operation " + target);
     };
   }
@@ -157,9 +159,50 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
     if (fault != null) {
       return fault;
     }
+    ObjectNode param = parameterJson(requested);
+    if (param == null) {
+      return error(400, "ParameterNotFound", null);
+    }
+    ObjectNode out = JSON.createObjectNode();
+    out.set("Parameter", param);
+    return ok(out);
+  }
+
+  /**
+   * {@code GetParameters}: found names in {@code Parameters}, the others (as requested) in {@code
+   * InvalidParameters}; a denied or throttled name fails the whole call, as IAM and throttling do.
+   */
+  private ResponseDefinition getParameters(JsonNode body) {
+    ObjectNode out = JSON.createObjectNode();
+    ArrayNode found = out.putArray("Parameters");
+    ArrayNode invalid = out.putArray("InvalidParameters");
+    if (body.path("Names").size() > 10) {
+      return error(400, "ValidationException", "1 validation error detected: Value at 'names'"
+          + " failed to satisfy constraint: Member must have length less than or equal to 10");
+    }
+    for (JsonNode n : body.path("Names")) {
+      String requested = n.asText();
+      int colon = requested.startsWith("arn:") ? -1 : requested.indexOf(':');
+      ResponseDefinition fault = faultFor(colon < 0 ? requested : requested.substring(0, colon));
+      if (fault != null) {
+        return fault;
+      }
+      ObjectNode param = parameterJson(requested);
+      if (param == null) {
+        invalid.add(requested);
+      } else {
+        found.add(param);
+      }
+    }
+    return ok(out);
+  }
+
+  private @Nullable ObjectNode parameterJson(String requested) {
+    int colon = requested.startsWith("arn:") ? -1 : requested.indexOf(':');
+    String name = colon < 0 ? requested : requested.substring(0, colon);
     Stored p = parameters.get(name);
     if (p == null) {
-      return error(400, "ParameterNotFound", null);
+      return null;
     }
     ObjectNode param = JSON.createObjectNode()
         .put("ARN", p.arn()).put("DataType", "text").put("LastModifiedDate", 1.7041104E9)
@@ -168,9 +211,7 @@ final class FakeAwsServices implements ResponseDefinitionTransformerV2 {
     if (colon >= 0) {
       param.put("Selector", requested.substring(colon));
     }
-    ObjectNode out = JSON.createObjectNode();
-    out.set("Parameter", param);
-    return ok(out);
+    return param;
   }
 
   private @Nullable ResponseDefinition faultFor(String id) {

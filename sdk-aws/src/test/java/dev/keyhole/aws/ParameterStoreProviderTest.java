@@ -27,6 +27,11 @@ import dev.keyhole.TaskScope;
 import dev.keyhole.Use;
 import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.testkit.LeakAssertions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import com.github.tomakehurst.wiremock.verification.LoggedRequest;
+import dev.keyhole.spi.SecretProvider.Result;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -175,5 +180,96 @@ class ParameterStoreProviderTest {
           .isInstanceOf(ProviderUnavailableException.class);
     }
     aws.wm.verify(3, jsonCall("AmazonSSM.GetParameter"));
+  }
+
+  @Test
+  void resolveAll_batchesGetParametersTenNamesPerCall_invalidNamesAreNotFound() {
+    List<SecretRef> refs = new ArrayList<>();
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 23; i++) {
+      String v = LeakAssertions.randomSecret();
+      values.add(v);
+      aws.fake.putParameter("/batch/p" + i, v);
+      refs.add(SecretRef.parse("aws-ssm:/batch/p" + i));
+    }
+    SecretRef missing = SecretRef.parse("aws-ssm:/batch/missing");
+    refs.add(missing);
+    Map<SecretRef, Result> results = provider.resolveAll(refs);
+    for (int i = 0; i < 23; i++) {
+      ResolvedSecret r = results.get(refs.get(i)).getOrThrow();
+      assertThat(r.value().revealString()).isEqualTo(values.get(i));
+      r.destroy();
+    }
+    assertThatThrownBy(() -> results.get(missing).getOrThrow())
+        .isInstanceOf(SecretNotFoundException.class).hasMessageContaining("/batch/missing");
+    List<LoggedRequest> batches = aws.wm.findAll(jsonCall("AmazonSSM.GetParameters"));
+    assertThat(batches.stream().map(b -> tree(b).path("Names").size()).toList())
+        .containsExactlyInAnyOrder(10, 10, 4);
+    assertThat(batches).allSatisfy(b -> assertThat(tree(b).path("WithDecryption").asBoolean()).isTrue());
+    aws.wm.verify(0, jsonCall("AmazonSSM.GetParameter"));
+  }
+
+  @Test
+  void resolveAll_selectorsAndJsonKeysShareFetches_bridgeNamesAreFetchedAlone() {
+    String v3 = LeakAssertions.randomSecret();
+    aws.fake.putParameter("/app/db", "{\"user\":\"app\",\"password\":\"" + v3 + "\"}");
+    aws.fake.putParameter("/aws/reference/secretsmanager/prod/db", LeakAssertions.randomSecret());
+    SecretRef user = SecretRef.parse("aws-ssm:/app/db#user");
+    SecretRef password = SecretRef.parse("aws-ssm:/app/db#password");
+    SecretRef pinned = SecretRef.parse("aws-ssm:/app/db:1#password");
+    SecretRef bridge = SecretRef.parse("aws-ssm:/aws/reference/secretsmanager/prod/db");
+    Map<SecretRef, Result> results = provider.resolveAll(List.of(user, password, pinned, bridge));
+    assertThat(results.get(user).getOrThrow().value().revealString()).isEqualTo("app");
+    assertThat(results.get(password).getOrThrow().value().revealString()).isEqualTo(v3);
+    assertThat(results.get(pinned).getOrThrow().value().revealString()).isEqualTo(v3);
+    assertThat(results.get(bridge).isSuccess()).isTrue();
+    List<LoggedRequest> batches = aws.wm.findAll(jsonCall("AmazonSSM.GetParameters"));
+    assertThat(batches).hasSize(1);
+    assertThat(tree(batches.get(0)).path("Names").toString())
+        .isEqualTo("[\"/app/db\",\"/app/db:1\"]");
+    aws.wm.verify(1, jsonCall("AmazonSSM.GetParameter"));
+  }
+
+  @Test
+  void resolveAll_whenGetParametersIsDenied_fallsBackToGetParameter() {
+    String v = LeakAssertions.randomSecret();
+    aws.fake.putParameter("/app/token", v);
+    aws.stubJson("AmazonSSM.GetParameters", jsonError(400, "AccessDeniedException",
+        "User is not authorized to perform: ssm:GetParameters"));
+    SecretRef a = SecretRef.parse("aws-ssm:/app/token");
+    SecretRef b = SecretRef.parse("aws-ssm:/app/none");
+    Map<SecretRef, Result> results = provider.resolveAll(List.of(a, b));
+    assertThat(results.get(a).getOrThrow().value().revealString()).isEqualTo(v);
+    assertThatThrownBy(() -> results.get(b).getOrThrow()).isInstanceOf(SecretNotFoundException.class);
+    aws.wm.verify(2, jsonCall("AmazonSSM.GetParameter"));
+  }
+
+  @Test
+  void throttling_withRetryAfter_isWaitedOnTheFakeClock() {
+    String v = LeakAssertions.randomSecret();
+    aws.fake.putParameter("/app/slow", v);
+    aws.wm.stubFor(com.github.tomakehurst.wiremock.client.WireMock.post("/").atPriority(1)
+        .withHeader("X-Amz-Target", com.github.tomakehurst.wiremock.client.WireMock.equalTo("AmazonSSM.GetParameter"))
+        .inScenario("throttled").whenScenarioStateIs(com.github.tomakehurst.wiremock.stubbing.Scenario.STARTED)
+        .willReturn(jsonError(400, "ThrottlingException", "Rate exceeded").withHeader("Retry-After", "3"))
+        .willSetStateTo("ok"));
+    dev.keyhole.testkit.FakeClock clock = dev.keyhole.testkit.FakeClock.create();
+    try (Keyhole keyhole = AwsTestServer.keyhole().provider(provider).clock(clock)
+        .sleeper(clock.sleeper()).resilience(AwsTestServer.fastRetries(3))
+        .cache(dev.keyhole.CacheSettings.disabled()).build();
+        TaskScope task = keyhole.openTask(TaskOptions.builder()
+            .grant(Grant.builder("slow").ref("aws-ssm:/app/slow").tools("t").build()).build())) {
+      assertThat(task.resolve(dev.keyhole.SecretHandle.of("slow"), Use.byTool("t")).revealString())
+          .isEqualTo(v);
+    }
+    assertThat(clock.sleeps()).containsExactly(java.time.Duration.ofSeconds(3));
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode tree(LoggedRequest r) {
+    try {
+      return JSON.readTree(r.getBodyAsString());
+    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+      throw new AssertionError(e);
+    }
   }
 }

@@ -78,6 +78,11 @@ public final class CliContext {
     return v == null || v.isBlank() ? null : v;
   }
 
+  /** The whole environment (for child processes such as {@code op}, which pick what they need). */
+  public Map<String, String> environment() {
+    return env;
+  }
+
   public Clock clock() {
     return clock;
   }

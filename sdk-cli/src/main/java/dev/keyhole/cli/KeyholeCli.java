@@ -19,7 +19,8 @@ import picocli.CommandLine.Spec;
     name = "keyhole",
     mixinStandardHelpOptions = true,
     versionProvider = KeyholeCli.Version.class,
-    subcommands = {ScanCommand.class, MigrateCommand.class, CommandLine.HelpCommand.class},
+    subcommands = {ScanCommand.class, MigrateCommand.class, McpCommand.class,
+        CommandLine.HelpCommand.class},
     synopsisSubcommandLabel = "COMMAND",
     description = {
         "Find secrets that coding agents could read in a repository, and move them into a secret"
@@ -32,6 +33,7 @@ import picocli.CommandLine.Spec;
         "  keyhole scan . -f sarif -o k.sarif for a code-scanning UI",
         "  keyhole migrate .env --to local    show what would move (dry run)",
         "  keyhole migrate .env --to local --apply",
+        "  keyhole mcp serve --policy keyhole-policy.yaml   MCP server for agents",
         "",
         "Run 'keyhole help COMMAND' for the options of a command.",
         "Exit codes: 0 clean, 1 findings (scan), 2 error."})
@@ -62,6 +64,7 @@ public final class KeyholeCli implements Callable<Integer> {
     cl.setOut(ctx.out());
     cl.setErr(ctx.err());
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    HelpLayout.install(cl, HelpLayout.width(ctx));
     cl.setExecutionExceptionHandler((ex, cmd, parseResult) -> {
       cmd.getErr().println("keyhole: " + describe(ex));
       cmd.getErr().flush();

@@ -8,11 +8,17 @@ import dev.keyhole.cli.scan.Fingerprinter;
 import dev.keyhole.cli.scan.PrivateFiles;
 import dev.keyhole.cli.scan.ScanResult;
 import dev.keyhole.cli.scan.Scanner;
+import dev.keyhole.ConfigurationException;
+import dev.keyhole.redact.Detectors;
+import dev.keyhole.redact.GitleaksRules;
+import dev.keyhole.redact.SecretDetector;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.Callable;
 import org.jspecify.annotations.Nullable;
 import picocli.CommandLine.Command;
@@ -49,6 +55,8 @@ import picocli.CommandLine.ParentCommand;
         "      accept every current finding (commit the baseline file)",
         "  keyhole scan . --baseline .keyhole-baseline.json",
         "      fail (exit 1) only on findings that are not in the baseline",
+        "  keyhole scan . --rules gitleaks.toml",
+        "      also run the rules of a gitleaks-format rule file",
         "",
         "Fingerprints are HMAC-SHA256 under a key kept outside the repository: by",
         "default a per-repository key in ~/.config/keyhole (or $KEYHOLE_HOME).",
@@ -99,6 +107,17 @@ final class ScanCommand implements Callable<Integer> {
           + " skip them).")
   boolean ignoredEnv = true;
 
+  @Option(names = "--rules", paramLabel = "FILE",
+      description = "Also run the rules of a gitleaks-format TOML rule file (gitleaks' own config"
+          + " or yours; repeatable). Rules that cannot run as written (a Go regex feature Java"
+          + " lacks, a path-only rule) are listed on standard error, one line each.")
+  List<Path> rules = new ArrayList<>();
+
+  @Option(names = "--no-builtin-detectors",
+      description = "Run only the --rules files' rules instead of Keyhole's built-in detectors"
+          + " (the .env, config and script rules still run).")
+  boolean noBuiltinDetectors;
+
   @Option(names = "--state-dir", paramLabel = "DIR",
       description = "Keyhole's state directory (default: $KEYHOLE_HOME, else"
           + " ~/.config/keyhole). Must be outside the repository.")
@@ -117,7 +136,8 @@ final class ScanCommand implements Callable<Integer> {
     Path repo = StateDir.repositoryOf(target);
     Fingerprinter fp = StateDir.resolve(stateDir, ctx).fingerprinter(ctx, repo, keyFile);
     Scanner scanner = Scanner.builder().fingerprinter(fp).maxFileSize(maxFileSize)
-        .useGitIgnore(!noGitIgnore).includeIgnoredEnv(ignoredEnv).build();
+        .useGitIgnore(!noGitIgnore).includeIgnoredEnv(ignoredEnv).detectors(detectors(ctx))
+        .build();
     ScanResult result = scanner.scan(target);
 
     if (baseline != null) {
@@ -154,6 +174,33 @@ final class ScanCommand implements Callable<Integer> {
     }
     ctx.out().flush();
     return exit;
+  }
+
+  /** Keyhole's detectors and those of the --rules files; unusable rules are listed on stderr. */
+  private List<SecretDetector> detectors(CliContext ctx) {
+    if (noBuiltinDetectors && rules.isEmpty()) {
+      throw new CliException("--no-builtin-detectors needs at least one --rules FILE");
+    }
+    List<SecretDetector> out = new ArrayList<>(noBuiltinDetectors ? List.of()
+        : Detectors.defaults());
+    for (Path file : rules) {
+      Path resolved = ctx.resolve(file);
+      GitleaksRules loaded;
+      try {
+        loaded = GitleaksRules.load(resolved);
+      } catch (ConfigurationException e) {
+        throw new CliException(e.getMessage());
+      }
+      for (String problem : loaded.problems()) {
+        ctx.err().println("keyhole: " + resolved + ": " + problem + "; not run");
+      }
+      if (loaded.ruleCount() == 0) {
+        throw new CliException("No rule of " + resolved + " can run (see above); fix the file or"
+            + " drop --rules " + file);
+      }
+      out.addAll(loaded.detectors());
+    }
+    return out;
   }
 
   private static Baseline loadBaseline(Path file) throws IOException {

@@ -103,8 +103,9 @@ public final class StateDir {
     return dir.resolve("backups").resolve(repoId(repo));
   }
 
-  public Path localStore(Path repo) {
-    return dir.resolve("local-store").resolve(repoId(repo));
+  /** The local secret store, shared by the repositories of this machine (see LocalStoreProvider). */
+  public Path localStore() {
+    return dir.resolve("local-store");
   }
 
   /**

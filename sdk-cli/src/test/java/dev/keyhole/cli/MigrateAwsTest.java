@@ -190,8 +190,8 @@ class MigrateAwsTest extends WireMockMigrationTest {
     assertThat(run.out())
         .contains("Stored, but the file was left unchanged (re-run to finish): .env: GITHUB_TOKEN")
         .contains("Not moved: .env: DB_PASSWORD, STRIPE_SECRET_KEY");
-    assertThat(run.err()).contains("AccessDeniedException (HTTP 400)",
-        "grant secretsmanager:DescribeSecret");
+    assertThat(run.err()).contains("AccessDeniedException, HTTP 400",
+        "secretsmanager:DescribeSecret, CreateSecret");
     assertThat(repo.read(".env")).isEqualTo(before);
     assertThat(repo.root.resolve("keyhole-policy.yaml")).doesNotExist();
     assertThat(requests("CreateSecret")).extracting(n -> n.path("Name").asText())

@@ -11,7 +11,7 @@ import dev.keyhole.SecretValue;
 import dev.keyhole.TaskScope;
 import dev.keyhole.Use;
 import dev.keyhole.providers.Dotenv;
-import dev.keyhole.providers.DotenvProvider;
+import dev.keyhole.providers.LocalStoreProvider;
 import dev.keyhole.testkit.LeakAssertions;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -75,20 +75,21 @@ class MigrateLocalTest {
     // the .env now holds only references (comments, export and other keys untouched)
     String env = repo.read(".env");
     Map<String, String> parsed = Dotenv.parse(env);
-    assertThat(env).startsWith("# local settings\nexport GITHUB_TOKEN=dotenv:")
+    assertThat(env).startsWith("# local settings\nexport GITHUB_TOKEN=keyhole-local:")
         .contains("   # personal token\n").contains("PORT=8080\n")
         .contains("NODE_ENV=development\n");
-    assertThat(parsed.get("GITHUB_TOKEN")).startsWith("dotenv:" + repo.state)
-        .endsWith("#GITHUB_TOKEN");
+    // no machine path in what the user commits: the reference names the store item only
+    assertThat(parsed.get("GITHUB_TOKEN")).isEqualTo("keyhole-local:app-env#GITHUB_TOKEN");
+    assertThat(env).doesNotContain(repo.state.toString()).doesNotContain(tmp.toString());
+    assertThat(repo.read("keyhole-policy.yaml")).doesNotContain(repo.state.toString())
+        .doesNotContain(tmp.toString()).contains("ref: keyhole-local:app-env#GITHUB_TOKEN");
     repo.assertNoSecretInWorkingTree(github, dbPassword, pem);
     LeakAssertions.assertNoLeak("apply output", run.all(), github, dbPassword, pem);
 
-    // every reference resolves to the original value with core's DotenvProvider, whose base
-    // directory is the local store (references outside a provider's base directory are refused)
-    DotenvProvider provider = DotenvProvider.withBaseDir(repo.state.resolve("local-store"));
-    assertThatThrownBy(() -> DotenvProvider.withBaseDir(repo.root)
-        .resolve(SecretRef.parse(parsed.get("GITHUB_TOKEN"))))
-        .isInstanceOf(InvalidReferenceException.class).hasMessageContaining("allowPathsOutsideBaseDir");
+    // every reference resolves to the original value with core's LocalStoreProvider, found the
+    // way an application finds it: from KEYHOLE_HOME
+    LocalStoreProvider provider = LocalStoreProvider.create(Map.of("KEYHOLE_HOME",
+        repo.state.toString()));
     Map<String, String> expected = Map.of("GITHUB_TOKEN", github, "DB_PASSWORD", dbPassword,
         "PRIVATE_KEY", pem);
     for (var e : expected.entrySet()) {
@@ -154,7 +155,32 @@ class MigrateLocalTest {
     TestRepo.Run allowed = repo.run("migrate", ".env", "--to", "local", "--apply",
         "--allow-dirty");
     assertThat(allowed.exit()).as(allowed.all()).isZero();
-    assertThat(Dotenv.parse(repo.read(".env")).get("GITHUB_TOKEN")).startsWith("dotenv:");
+    assertThat(Dotenv.parse(repo.read(".env")).get("GITHUB_TOKEN")).startsWith("keyhole-local:");
+  }
+
+  @Test
+  void untrackedEnvAlone_isNotADirtyTree_andTheUserIsToldToIgnoreIt() {
+    // A fresh repository whose .env is neither committed nor ignored: the usual first hour.
+    TestRepo repo = TestRepo.git(tmp);
+    repo.write("README.md", "demo\n").commit();
+    repo.write(".env", "GITHUB_TOKEN=" + github + "\n");
+    TestRepo.Run run = repo.run("migrate", ".env", "--to", "local", "--apply");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("Add .env to .gitignore")
+        .doesNotContain("commit it and the rewritten .env");
+    assertThat(Dotenv.parse(repo.read(".env")).get("GITHUB_TOKEN"))
+        .isEqualTo("keyhole-local:app-env#GITHUB_TOKEN");
+    LeakAssertions.assertNoLeak("output", run.all(), github);
+  }
+
+  @Test
+  void trackedEnv_isMigratedAndTheUserIsToldToRotateWhatHistoryKeeps() {
+    TestRepo repo = TestRepo.git(tmp);
+    repo.write("README.md", "demo\n");
+    repo.write(".env", "GITHUB_TOKEN=" + github + "\n").commit();
+    TestRepo.Run run = repo.run("migrate", ".env", "--to", "local", "--apply");
+    assertThat(run.exit()).as(run.all()).isZero();
+    assertThat(run.out()).contains("commit it and the rewritten .env", "still in git history");
   }
 
   @Test
@@ -191,7 +217,7 @@ class MigrateLocalTest {
     repo.write(".env", "\uFEFFAPI_TOKEN=" + token + "\r\nPORT=1\r\n");
     assertThat(repo.run("migrate", ".env", "--to", "local", "--apply").exit()).isZero();
     String env = repo.read(".env");
-    assertThat(env).startsWith("\uFEFFAPI_TOKEN=dotenv:").endsWith("#API_TOKEN\r\nPORT=1\r\n");
+    assertThat(env).startsWith("\uFEFFAPI_TOKEN=keyhole-local:").endsWith("#API_TOKEN\r\nPORT=1\r\n");
   }
 
   @Test
@@ -213,11 +239,11 @@ class MigrateLocalTest {
         "local", "--apply");
     assertThat(run.exit()).as(run.all()).isZero();
     String yaml = repo.read("config/app.yml");
-    assertThat(yaml).startsWith("db:\n  user: app\n  password: dotenv:").endsWith(
+    assertThat(yaml).startsWith("db:\n  user: app\n  password: keyhole-local:").endsWith(
         "#db_password\n  port: 5432\n");
     String ref = yaml.lines().filter(l -> l.contains("password:")).findFirst().orElseThrow()
         .substring("  password: ".length());
-    assertThat(DotenvProvider.withBaseDir(repo.state.resolve("local-store"))
+    assertThat(LocalStoreProvider.withDirectory(repo.state.resolve("local-store"))
         .resolve(SecretRef.parse(ref)).value()
         .revealString()).isEqualTo(password);
     repo.assertNoSecretInWorkingTree(password);
@@ -238,8 +264,7 @@ class MigrateLocalTest {
     repo.write("services/api/.env", "SERVICE_SECRET=" + b + "\n");
     String secondBefore = repo.read("services/api/.env");
     // The second file's store file cannot be written: a non-empty directory is in the way.
-    Path blocker = repo.state.resolve("local-store").resolve(StateDir.repoId(repo.root))
-        .resolve("app-services-api-env.env");
+    Path blocker = repo.state.resolve("local-store").resolve("app-services-api-env.env");
     Files.createDirectories(blocker.resolve("x"));
 
     TestRepo.Run run = repo.run("migrate", ".env", "services/api/.env", "--to", "local",
@@ -249,7 +274,7 @@ class MigrateLocalTest {
         .contains("Not moved: services/api/.env: SERVICE_SECRET");
     assertThat(run.err()).contains("migration stopped at services/api/.env")
         .contains("either unchanged or fully rewritten");
-    assertThat(Dotenv.parse(repo.read(".env")).get("API_TOKEN")).startsWith("dotenv:");
+    assertThat(Dotenv.parse(repo.read(".env")).get("API_TOKEN")).startsWith("keyhole-local:");
     assertThat(repo.read("services/api/.env")).isEqualTo(secondBefore);
     Policy policy = Policy.load(repo.root.resolve("keyhole-policy.yaml"));
     assertThat(policy.grants()).extracting(g -> g.name()).containsExactly("api_token");

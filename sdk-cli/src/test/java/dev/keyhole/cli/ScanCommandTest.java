@@ -113,6 +113,17 @@ class ScanCommandTest {
   }
 
   @Test
+  void reportsWrittenIntoTheTree_areNotRescanned() throws Exception {
+    JsonNode before = JSON.readTree(repo.run("scan", ".", "-f", "json").out());
+    assertThat(repo.run("scan", ".", "-f", "json", "-o", "keyhole.json").exit()).isEqualTo(1);
+    assertThat(repo.run("scan", ".", "-f", "sarif", "-o", "keyhole.sarif").exit()).isEqualTo(1);
+    JsonNode after = JSON.readTree(repo.run("scan", ".", "-f", "json").out());
+    assertThat(after.path("findings").size()).isEqualTo(before.path("findings").size());
+    assertThat(after.path("findings").toString()).doesNotContain("keyhole.json", "keyhole.sarif");
+    assertThat(after.path("skipped").toString()).contains("keyhole.json", "keyhole.sarif");
+  }
+
+  @Test
   void sarifSchemaCheck_isNotVacuous() throws Exception {
     JsonNode log = JSON.readTree(repo.run("scan", ".", "-f", "sarif").out());
     ((ObjectNode) log).put("version", "2.0.0");

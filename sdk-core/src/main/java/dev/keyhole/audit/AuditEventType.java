@@ -23,6 +23,11 @@ public enum AuditEventType {
   TOOL_CALLED,
   TOOL_FAILED,
   REDACTION_HIT,
-  /** Text outside the output path held something a detector flagged (not a known value). */
+  /**
+   * A live value was found in a file a tool's workspace holds after a call or at task close; the
+   * event names the file and line (never the value) and whether it was scrubbed or only reported.
+   */
+  VALUE_PERSISTED,
+  /** A detector flagged text Keyhole does not know the value of (detectors FLAG or REDACT). */
   DETECTION
 }

@@ -9,6 +9,7 @@ import dev.keyhole.Policy;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
 import dev.keyhole.ResilienceSettings;
+import dev.keyhole.Sleeper;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretRef;
 import dev.keyhole.SecretValue;
@@ -54,6 +55,11 @@ public final class Broker {
   private final ResolutionCache cache;
   private final Fingerprinter fingerprinter;
   private final RedactionEngine redaction;
+  /** What every output path uses: the engine, or the engine with detectors (Keyhole.Builder). */
+  private final Redactor outputRedactor;
+  private final java.nio.file.@Nullable Path workspace;
+  private final Map<String, List<RedactionEngine.Registration>> protectedValues =
+      new ConcurrentHashMap<>();
   private final RedactionEngine registering;
   private final Map<String, DefaultTaskScope> open = new ConcurrentHashMap<>();
   private final ExecutorService providerExecutor;
@@ -65,7 +71,10 @@ public final class Broker {
   public Broker(List<SecretProvider> providers, List<CredentialIssuer> issuerList, Policy policy,
       AuditSink sink, ApprovalHandler approvalHandler, Clock clock, CacheSettings cacheSettings,
       ResilienceSettings resilience, Map<String, ResilienceSettings> resilienceById,
-      byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep) {
+      byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep,
+      dev.keyhole.redact.DetectorMode detectorMode,
+      List<? extends dev.keyhole.redact.SecretDetector> detectors,
+      java.nio.file.@Nullable Path workspace, Sleeper sleeper) {
     this.policy = policy;
     this.clock = clock;
     this.audit = new Audit(sink, clock);
@@ -73,6 +82,10 @@ public final class Broker {
     this.cache = new ResolutionCache(cacheSettings, clock);
     this.fingerprinter = new Fingerprinter(fingerprintKey);
     this.redaction = engine != null ? engine : DefaultRedactionEngines.create(clock);
+    this.outputRedactor = detectorMode == dev.keyhole.redact.DetectorMode.OFF ? redaction
+        : dev.keyhole.redact.DetectingRedactor.builder(redaction).mode(detectorMode)
+            .detectors(List.copyOf(detectors)).listener(this::detected).build();
+    this.workspace = workspace;
     this.registering = new RegisteringEngine(redaction);
     this.providerList = List.copyOf(providers);
     this.issuerList = List.copyOf(issuerList);
@@ -102,7 +115,7 @@ public final class Broker {
     this.providerExecutor = Executors.newCachedThreadPool(daemon("keyhole-provider-"));
     for (String id : ids.keySet()) {
       callers.put(id, new ProviderCaller(id, resilienceById.getOrDefault(id, resilience), clock,
-          providerExecutor, redaction));
+          providerExecutor, redaction, sleeper));
     }
     for (String id : resilienceById.keySet()) {
       if (!ids.containsKey(id)) {
@@ -178,12 +191,60 @@ public final class Broker {
       throw new ConfigurationException("A task with id '" + options.taskId() + "' is already open");
     }
     Duration ttl = options.ttl().orElse(policy.taskTtl());
+    java.util.Set<String> protect = protectedValues(options);
     DefaultTaskScope scope = new DefaultTaskScope(this, options, grants, clock.instant(), ttl);
     if (open.putIfAbsent(options.taskId(), scope) != null) {
       throw new ConfigurationException("A task with id '" + options.taskId() + "' is already open");
     }
+    registerProtected(options.taskId(), protect);
     scope.announce();
     return scope;
+  }
+
+  /** The values of the policy's protected files under the task's tool root (fails closed). */
+  private java.util.Set<String> protectedValues(TaskOptions options) {
+    if (policy.protectedFiles().isEmpty()) {
+      return java.util.Set.of();
+    }
+    java.nio.file.Path root = options.root().orElse(workspace);
+    if (root == null) {
+      throw new ConfigurationException("The policy protects files (protect: "
+          + policy.protectedFiles().stream().map(dev.keyhole.ProtectedFile::path).toList()
+          + "), but task '" + options.taskId() + "' has no tool root to read them from; give one"
+          + " with Keyhole.builder().workspace(path) or TaskOptions.builder().root(path)");
+    }
+    return ProtectedFiles.values(root, policy.protectedFiles());
+  }
+
+  /**
+   * Registers protected values with the redactor for the life of the task, under {@code
+   * secret://protected}; they are granted to no one.
+   */
+  private void registerProtected(String taskId, java.util.Set<String> values) {
+    if (values.isEmpty()) {
+      return;
+    }
+    List<RedactionEngine.Registration> regs = new ArrayList<>();
+    dev.keyhole.SecretHandle handle = dev.keyhole.SecretHandle.of("protected");
+    for (String v : values) {
+      SecretValue value = SecretValue.ofString(v);
+      try {
+        regs.add(registering.register(value, handle));
+      } catch (KeyholeException e) {
+        // a value the engine refuses (too weak to match safely) is left out, as for any value
+      } finally {
+        value.destroy();
+      }
+    }
+    protectedValues.put(taskId, regs);
+  }
+
+  /** A detector hit in an output path: audited without the text (FLAG and REDACT modes). */
+  private void detected(dev.keyhole.redact.Detection d) {
+    audit.record(audit.event(AuditEventType.DETECTION).outcome(
+        outputRedactor instanceof dev.keyhole.redact.DetectingRedactor r
+            && r.mode() == dev.keyhole.redact.DetectorMode.REDACT ? "redacted" : "flagged")
+        .attribute("detector", d.detectorId()).attribute("kind", d.kind()));
   }
 
   // ---- used by DefaultTaskScope ----
@@ -223,7 +284,12 @@ public final class Broker {
   }
 
   void forget(DefaultTaskScope scope) {
-    open.remove(scope.taskId(), scope);
+    if (open.remove(scope.taskId(), scope)) {
+      List<RedactionEngine.Registration> regs = protectedValues.remove(scope.taskId());
+      if (regs != null) {
+        regs.forEach(RedactionEngine.Registration::unregister);
+      }
+    }
   }
 
   /** Resolves a reference through the cache and the provider's resilience wrapper. */
@@ -375,7 +441,7 @@ public final class Broker {
   }
 
   public Redactor redactor() {
-    return redaction;
+    return outputRedactor;
   }
 
   public List<TaskScope> openTasks() {

@@ -62,6 +62,7 @@ public final class DefaultTaskScope implements TaskScope {
   private final List<RedactionEngine.Registration> registrations = new ArrayList<>();
   private volatile State state = State.OPEN;
   private final ToolGuard defaultGuard;
+  private final List<Runnable> closeHooks = new ArrayList<>();
 
   DefaultTaskScope(Broker broker, TaskOptions options, Map<String, Grant> grants, Instant openedAt,
       Duration ttl) {
@@ -431,6 +432,26 @@ public final class DefaultTaskScope implements TaskScope {
     return new PolicyViolationException(reason, message);
   }
 
+  @Override
+  public void onClose(Runnable hook) {
+    java.util.Objects.requireNonNull(hook, "hook");
+    synchronized (this) {
+      if (state == State.OPEN) {
+        closeHooks.add(hook);
+        return;
+      }
+    }
+    runHook(hook);
+  }
+
+  private static void runHook(Runnable hook) {
+    try {
+      hook.run();
+    } catch (RuntimeException e) {
+      // Documented: a failing hook is skipped; the task still ends and the other hooks run.
+    }
+  }
+
   /** Called by the sweeper or lazily when the TTL has run out. */
   void expire() {
     end(State.EXPIRED);
@@ -444,11 +465,18 @@ public final class DefaultTaskScope implements TaskScope {
   private void end(State to) {
     List<SecretValue> toWipe;
     List<RedactionEngine.Registration> toUnregister;
+    List<Runnable> hooks;
     synchronized (this) {
       if (state != State.OPEN) {
         return;
       }
       state = to;
+      hooks = new ArrayList<>(closeHooks);
+      closeHooks.clear();
+    }
+    // Handles are dead from here on; the values are still registered for the hooks' scans.
+    hooks.forEach(DefaultTaskScope::runHook);
+    synchronized (this) {
       toWipe = new ArrayList<>(values.values());
       values.clear();
       toUnregister = new ArrayList<>(registrations);

@@ -77,8 +77,8 @@ final class ErrorRedaction {
   /** A new exception of {@code e}'s public Keyhole type (or the closest one that takes a cause). */
   private static KeyholeException sameKind(KeyholeException e, String message,
       @Nullable Throwable cause) {
-    if (e instanceof ProviderUnavailableException) {
-      return new ProviderUnavailableException(message, cause);
+    if (e instanceof ProviderUnavailableException p) {
+      return new ProviderUnavailableException(message, cause, p.retryAfter().orElse(null));
     }
     if (e instanceof SecretNotFoundException) {
       return new SecretNotFoundException(message, cause);

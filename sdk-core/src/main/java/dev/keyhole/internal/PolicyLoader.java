@@ -35,10 +35,11 @@ public final class PolicyLoader {
   // A key written twice is an error: a reviewer reads the first, Jackson would keep the last.
   private static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
       .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
-  private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles");
+  private static final Set<String> TOP_KEYS = Set.of("version", "taskTtl", "handles", "protect");
   private static final Set<String> GRANT_KEYS =
       Set.of("ref", "issuer", "parameters", "tools", "destinations", "commands", "maxUses", "ttl",
-          "approval", "allowHttpLocalhost", "description", "unboundTools");
+          "approval", "allowHttpLocalhost", "description", "unboundTools", "env",
+          "allowCodeExecution");
   private static final Pattern DUPLICATE_FIELD = Pattern.compile("Duplicate field '(.*)'");
   private static final Pattern SIMPLE_DURATION = Pattern.compile("(\\d+)\\s*(ms|s|m|h|d)");
 
@@ -94,7 +95,41 @@ public final class PolicyLoader {
         b.grant(grant(e.getKey(), e.getValue(), "handles." + e.getKey(), source));
       }
     }
+    if (root.has("protect")) {
+      protectedFiles(root.get("protect"), source).forEach(b::protect);
+    }
     return b.build();
+  }
+
+  /** {@code protect:}: a list of paths, or of {@code {path, keys}} mappings. */
+  private static List<dev.keyhole.ProtectedFile> protectedFiles(JsonNode node, String source) {
+    List<dev.keyhole.ProtectedFile> out = new ArrayList<>();
+    if (node.isNull()) {
+      return out;
+    }
+    if (!node.isArray()) {
+      throw new PolicyFileException(source + ": protect: expected a list of paths relative to the"
+          + " tool root, e.g. [.env, \"keys/*.pem\"]");
+    }
+    for (int i = 0; i < node.size(); i++) {
+      String path = "protect[" + i + "]";
+      JsonNode e = node.get(i);
+      try {
+        if (e.isTextual()) {
+          out.add(dev.keyhole.ProtectedFile.of(text(e, path, source)));
+        } else if (e.isObject()) {
+          rejectUnknown(e, Set.of("path", "keys"), path + ".", source);
+          out.add(dev.keyhole.ProtectedFile.of(text(e.get("path"), path + ".path", source),
+              list(e.get("keys"), path + ".keys", source)));
+        } else {
+          throw new PolicyFileException(source + ": " + path + ": expected a path or a mapping"
+              + " with 'path' and 'keys'");
+        }
+      } catch (IllegalArgumentException ex) {
+        throw new PolicyFileException(source + ": " + path + ": " + ex.getMessage());
+      }
+    }
+    return out;
   }
 
   private static PolicyFileException notValid(JsonProcessingException e, String source) {
@@ -177,6 +212,20 @@ public final class PolicyLoader {
       }
       if (node.has("allowHttpLocalhost")) {
         g.allowHttpLocalhost(bool(node.get("allowHttpLocalhost"), path + ".allowHttpLocalhost", source));
+      }
+      if (node.has("env")) {
+        JsonNode env = node.get("env");
+        if (!env.isObject()) {
+          throw new PolicyFileException(source + ": " + path + ".env: expected a mapping of"
+              + " environment variable to handle name, e.g. {GH_TOKEN: " + name + "}");
+        }
+        for (Map.Entry<String, JsonNode> e : env.properties()) {
+          g.env(e.getKey(), text(e.getValue(), path + ".env." + e.getKey(), source));
+        }
+      }
+      if (node.has("allowCodeExecution")) {
+        g.allowCodeExecution(bool(node.get("allowCodeExecution"), path + ".allowCodeExecution",
+            source));
       }
       if (node.has("description")) {
         g.description(text(node.get("description"), path + ".description", source));

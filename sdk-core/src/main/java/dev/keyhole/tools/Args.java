@@ -6,12 +6,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
+import dev.keyhole.PolicyViolationException;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.TaskScope;
 import dev.keyhole.ToolExecution;
 import dev.keyhole.ToolGuard;
+import dev.keyhole.audit.AuditEventType;
+import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
@@ -132,7 +136,14 @@ final class Args {
   static String guardedCall(AgentTool tool, TaskScope task, String argumentsJson,
       Consumer<String> validate) {
     notNested(tool.name());
-    validate.accept(argumentsJson);
+    try {
+      validate.accept(argumentsJson);
+    } catch (PolicyViolationException e) {
+      // The tool's own allowlists refused the call before the guard ran: audited like any denial.
+      task.audit(AuditEventType.USE_DENIED, b -> b.tool(tool.name()).outcome("denied")
+          .reason(e.reason().name()));
+      throw e;
+    }
     return tool.configure(ToolGuard.builder(task)).substitute(false).build()
         .call(tool.name(), argumentsJson, tool::run);
   }
@@ -171,6 +182,15 @@ final class Args {
         }
         if (!g.get().commands().isEmpty()) {
           sb.append(" (commands: ").append(g.get().commands()).append(')');
+        }
+        List<String> vars = new ArrayList<>();
+        g.get().env().forEach((var, handle) -> {
+          if (handle.equals(h.name())) {
+            vars.add(var);
+          }
+        });
+        if (!vars.isEmpty()) {
+          sb.append(" (env: ").append(vars).append(')');
         }
       }
     }

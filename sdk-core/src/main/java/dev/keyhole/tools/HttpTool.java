@@ -1,5 +1,6 @@
 package dev.keyhole.tools;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.keyhole.ConfigurationException;
@@ -18,6 +19,7 @@ import dev.keyhole.ToolGuard;
 import dev.keyhole.ToolInvocation;
 import dev.keyhole.Use;
 import dev.keyhole.internal.JsonHandles;
+import java.io.BufferedInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.net.ConnectException;
@@ -42,8 +44,12 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Function;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.zip.GZIPInputStream;
+import java.util.zip.Inflater;
+import java.util.zip.InflaterInputStream;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -65,9 +71,13 @@ import org.jspecify.annotations.Nullable;
  *       enforces this through the {@link ToolGuard}.
  *   <li>Handles may appear in the URL's path and query (the value is percent-encoded), in header
  *       values and in the body; never in the scheme, host, port or user-info, nor in the method or a
- *       header name.
+ *       header name. In a JSON body (an object or array, or text declared {@code application/json})
+ *       values are put into the JSON tree, which is then serialized, so a value holding {@code "}
+ *       or {@code \} stays one string; in a form body ({@code
+ *       application/x-www-form-urlencoded}) they are percent-encoded.
  *   <li>Redirects are followed by the tool itself, at most {@link Builder#maxRedirects} times. A
- *       redirect to another host (or from https to http) is checked against the grants again, as a
+ *       redirect to another destination (scheme, host or port: the one {@link Destination}
+ *       parser) is checked against the grants again, as a
  *       new use of every handle of the request. When a grant does not allow the new host, the
  *       default ({@link CrossHostRedirect#REFUSE}) is to stop with a {@link
  *       PolicyViolationException} and send nothing there; {@link CrossHostRedirect#DROP_SECRETS}
@@ -82,8 +92,10 @@ import org.jspecify.annotations.Nullable;
  * message naming the host, never the URL's query or a value.
  *
  * <p>Security: values exist as {@code String}s only while the request is built and sent (the JDK
- * client needs them so). The response is redacted part by part before it is assembled and again as
- * a whole by the guard. Uses the JDK {@link HttpClient}, with its own redirect following disabled.
+ * client needs them so). A response body with a {@code gzip} or {@code deflate} content coding is
+ * decoded before it is redacted; one in a coding the tool cannot decode ({@code br}, ...) is not
+ * shown. The response is redacted part by part before it is assembled and again as a whole by the
+ * guard. Uses the JDK {@link HttpClient}, with its own redirect following disabled.
  */
 public final class HttpTool implements AgentTool {
   /** The default tool name. */
@@ -109,6 +121,8 @@ public final class HttpTool implements AgentTool {
       "content-length", "expect", "upgrade", "transfer-encoding", "te", "trailer", "keep-alive",
       "proxy-authorization", "proxy-connection");
   private static final String PLACEHOLDER = "keyholehandleplaceholder";
+  /** Content codings the tool decodes before redaction (others are not shown). */
+  private static final Set<String> DECODABLE = Set.of("gzip", "x-gzip", "deflate");
 
   private final String name;
   private final HttpClient client;
@@ -207,7 +221,12 @@ public final class HttpTool implements AgentTool {
     URI template = URI.create("https://x/");
     final Map<String, String> headers = new LinkedHashMap<>();
     @Nullable String body;
+    /** Whether the body was given as a JSON object or array (the tool adds the content type). */
     boolean jsonBody;
+    /** The body as a JSON tree when it is JSON: handles are substituted inside string values. */
+    @Nullable JsonNode bodyTree;
+    /** Whether the body is a URL-encoded form: values are percent-encoded when substituted. */
+    boolean formBody;
   }
 
   private Request parse(String argumentsJson) {
@@ -258,8 +277,57 @@ public final class HttpTool implements AgentTool {
         throw new ToolArgumentsException("A " + method + " request has no body; use POST, PUT or"
             + " PATCH to send one");
       }
+      bodyKind(r, body);
     }
     return r;
+  }
+
+  /**
+   * How handles in the body are filled in: inside the JSON tree (then serialized, so a value with
+   * {@code "} or {@code \} stays one string), percent-encoded in a form, or as text otherwise.
+   */
+  private void bodyKind(Request r, JsonNode body) {
+    String type = r.headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(
+        "content-type")).map(e -> e.getValue().toLowerCase(Locale.ROOT)).findFirst().orElse("");
+    if (body.isContainerNode()) {
+      r.bodyTree = body;
+      return;
+    }
+    String text = String.valueOf(r.body);
+    boolean declaredJson = type.contains("json");
+    if (declaredJson || (type.isEmpty() && SecretHandle.containsToken(text))) {
+      try {
+        JsonNode tree = Args.JSON.readTree(text);
+        if (tree != null && (tree.isContainerNode() || declaredJson)) {
+          r.bodyTree = tree;
+          return;
+        }
+      } catch (JsonProcessingException e) {
+        if (declaredJson) {
+          throw new ToolArgumentsException("The body is declared as JSON (" + type + ") but is not"
+              + " valid JSON (" + e.getOriginalMessage().replaceAll("\\s+", " ") + "); send a"
+              + " JSON object as 'body', or fix the text");
+        }
+      }
+    }
+    r.formBody = type.startsWith("application/x-www-form-urlencoded");
+  }
+
+  /** The body to send, with the handles filled in according to its kind. */
+  private static String fill(Request r, String body, Function<SecretHandle, String> reveal) {
+    if (r.bodyTree != null) {
+      try {
+        return Args.JSON.writeValueAsString(JsonHandles.substitute(r.bodyTree, reveal));
+      } catch (JsonProcessingException e) {
+        throw new ToolArgumentsException("The JSON body could not be written: "
+            + e.getClass().getSimpleName());
+      }
+    }
+    if (r.formBody) {
+      return JsonHandles.substitute(body,
+          h -> URLEncoder.encode(reveal.apply(h), StandardCharsets.UTF_8));
+    }
+    return JsonHandles.substitute(body, reveal);
   }
 
   /** Parses the URL template; handles may sit only in path and query. */
@@ -394,8 +462,7 @@ public final class HttpTool implements AgentTool {
             .noneMatch(k -> k.equalsIgnoreCase("content-type"))) {
           rb.header("Content-Type", "application/json");
         }
-        String sent = body == null ? null
-            : JsonHandles.substitute(body, x -> reveal(values, plain, x));
+        String sent = body == null ? null : fill(r, body, x -> reveal(values, plain, x));
         rb.method(method, sent == null ? HttpRequest.BodyPublishers.noBody()
             : HttpRequest.BodyPublishers.ofString(sent));
         HttpResponse<InputStream> resp = send(rb.build(), target, uri, redactor);
@@ -542,13 +609,27 @@ public final class HttpTool implements AgentTool {
     if (!readBody) {
       return sb.toString();
     }
+    List<String> encodings = contentEncodings(resp);
+    for (String enc : encodings) {
+      if (!DECODABLE.contains(enc)) {
+        close(resp);
+        sb.append("[keyhole: the body is ").append(Args.abbreviate(enc)).append("-encoded, which"
+            + " Keyhole cannot decode; it is not shown, because a value in it could not be"
+            + " redacted. Ask for it without Accept-Encoding]\n");
+        return sb.toString();
+      }
+    }
     byte[] bytes;
-    try (InputStream in = resp.body()) {
+    List<Inflater> inflaters = new ArrayList<>();
+    try (InputStream in = decoded(resp.body(), encodings, inflaters)) {
       bytes = in.readNBytes(maxResponseBytes + 1);
     } catch (IOException e) {
-      sb.append("[keyhole: reading the body failed: ").append(e.getClass().getSimpleName())
-          .append("]\n");
+      sb.append("[keyhole: reading ").append(encodings.isEmpty() ? "" : "and decoding " + encodings
+          + " ").append("the body failed (").append(e.getClass().getSimpleName())
+          .append("); it is not shown]\n");
       return sb.toString();
+    } finally {
+      inflaters.forEach(Inflater::end);
     }
     boolean truncated = bytes.length > maxResponseBytes;
     int n = Math.min(bytes.length, maxResponseBytes);
@@ -566,6 +647,46 @@ public final class HttpTool implements AgentTool {
           .append("]");
     }
     return sb.toString();
+  }
+
+  /** The response's content codings, in the order they were applied, without {@code identity}. */
+  private static List<String> contentEncodings(HttpResponse<InputStream> resp) {
+    List<String> out = new ArrayList<>();
+    for (String v : resp.headers().allValues("content-encoding")) {
+      for (String e : v.split(",", -1)) {
+        String t = e.strip().toLowerCase(Locale.ROOT);
+        if (!t.isEmpty() && !t.equals("identity")) {
+          out.add(t);
+        }
+      }
+    }
+    return out;
+  }
+
+  /**
+   * The body decoded (the last coding applied is undone first), so that the redactor sees the text
+   * a model could otherwise decompress itself. {@code deflate} is zlib-wrapped per RFC 9110, or raw
+   * deflate as some servers send it.
+   */
+  private static InputStream decoded(InputStream body, List<String> encodings,
+      List<Inflater> inflaters) throws IOException {
+    InputStream in = body;
+    for (int i = encodings.size() - 1; i >= 0; i--) {
+      if (encodings.get(i).equals("deflate")) {
+        BufferedInputStream b = new BufferedInputStream(in);
+        b.mark(2);
+        int b0 = b.read();
+        int b1 = b.read();
+        b.reset();
+        boolean zlib = b0 >= 0 && b1 >= 0 && (b0 & 0x0f) == 8 && ((b0 << 8) | b1) % 31 == 0;
+        Inflater inflater = new Inflater(!zlib);
+        inflaters.add(inflater);
+        in = new InflaterInputStream(b, inflater);
+      } else {
+        in = new GZIPInputStream(in);
+      }
+    }
+    return in;
   }
 
   private static boolean isBinary(String type) {

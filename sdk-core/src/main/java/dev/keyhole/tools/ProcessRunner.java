@@ -12,7 +12,10 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.jspecify.annotations.Nullable;
 
-/** Starts one process, drains and redacts its output, enforces the timeout, kills its tree. */
+/**
+ * Starts one process in a session of its own, drains and redacts its output, enforces the timeout,
+ * and kills everything it started (see {@link ProcessReaper}).
+ */
 final class ProcessRunner {
   /** How often the descendants of a running process are recorded (so they can be killed later). */
   private static final long POLL_MILLIS = 50;
@@ -25,9 +28,14 @@ final class ProcessRunner {
   record Outcome(@Nullable Integer exitCode, boolean timedOut, int killedDescendants, String stdout,
       long stdoutDropped, String stderr, long stderrDropped, boolean outputIncomplete) {}
 
-  static Outcome run(List<String> command, Path cwd, Map<String, String> env, Duration timeout,
-      int maxChars, int chunkBytes, Redactor redactor) {
-    ProcessBuilder pb = new ProcessBuilder(command).directory(cwd.toFile());
+  /**
+   * Runs {@code command}; {@code env} must hold {@code markEntry} ({@code NAME=value}), by which
+   * the process and whatever it starts are found and killed when the call ends.
+   */
+  static Outcome run(List<String> command, Path cwd, Map<String, String> env, String markEntry,
+      Duration timeout, int maxChars, int chunkBytes, Redactor redactor) {
+    ProcessBuilder pb = new ProcessBuilder(ProcessReaper.inOwnSession(command))
+        .directory(cwd.toFile());
     Map<String, String> pbEnv = pb.environment();
     pbEnv.clear();
     pbEnv.putAll(env);
@@ -68,7 +76,7 @@ final class ProcessRunner {
         }
       }
       // On timeout the whole tree goes; after a normal exit, background leftovers go too.
-      killed = killTree(p, seen);
+      killed = killTree(p, seen, markEntry);
       boolean outDone = out.await(GRACE_MILLIS);
       boolean errDone = err.await(GRACE_MILLIS);
       boolean complete = outDone && errDone;
@@ -81,12 +89,12 @@ final class ProcessRunner {
           err.dropped(), !complete);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-      killTree(p, seen);
+      killTree(p, seen, markEntry);
       throw new KeyholeException("Interrupted while running '" + command.get(0)
           + "'; the process tree was killed");
     } finally {
       if (p.isAlive()) {
-        killTree(p, seen);
+        killTree(p, seen, markEntry);
       }
       tOut.interrupt();
       tErr.interrupt();
@@ -100,35 +108,24 @@ final class ProcessRunner {
     return t;
   }
 
-  /** Kills {@code p} and every recorded or current descendant; returns how many descendants died. */
-  private static int killTree(Process p, Set<ProcessHandle> seen) {
+  /**
+   * Kills {@code p}, its session and process group, every recorded or current descendant and every
+   * process carrying the call's mark; returns how many processes besides {@code p} died.
+   */
+  private static int killTree(Process p, Set<ProcessHandle> seen, String markEntry) {
     if (p.isAlive()) {
       p.descendants().forEach(seen::add);
     }
-    int killed = 0;
-    for (ProcessHandle h : seen) {
-      if (h.isAlive() && h.destroyForcibly()) {
-        killed++;
-      }
-    }
-    // Through the handle, not Process.destroyForcibly(), which would also close our ends of the
+    // Through handles, not Process.destroyForcibly(), which would also close our ends of the
     // pipes and lose output the readers have not consumed yet.
+    int killed = ProcessReaper.kill(p.pid(), markEntry, false, seen);
     if (p.isAlive()) {
       p.toHandle().destroyForcibly();
     }
-    long deadline = System.nanoTime() + GRACE_MILLIS * 1_000_000L;
     try {
       p.waitFor(GRACE_MILLIS, TimeUnit.MILLISECONDS);
-      for (ProcessHandle h : seen) {
-        long left = deadline - System.nanoTime();
-        if (left > 0 && h.isAlive()) {
-          h.onExit().get(left, TimeUnit.NANOSECONDS);
-        }
-      }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
-    } catch (java.util.concurrent.ExecutionException | java.util.concurrent.TimeoutException e) {
-      // best effort: the kill signal was sent
     }
     return killed;
   }

@@ -43,6 +43,7 @@ class ProcessToolTest {
         Grant.builder("token").ref("memory:token").tools("run_process")
             .commands("print.sh", "check.sh", "env.sh", "slow.sh", "pieces.sh", "fail.sh",
                 "big.sh", "exit.sh")
+            .env("TOKEN", "token").env("DATABASE_URL", "token")
             .build(),
         Grant.builder("other").ref("memory:other").tools("http_request").build());
   }
@@ -66,6 +67,7 @@ class ProcessToolTest {
     return ProcessTool.builder(work)
         .commands("print.sh", "check.sh", "env.sh", "slow.sh", "pieces.sh", "fail.sh", "big.sh",
             "exit.sh", "other.sh", "nosuchprogram-kh", "cat")
+        .modelVariables("MODE")
         .baseEnvironment(base);
   }
 
@@ -87,13 +89,28 @@ class ProcessToolTest {
   }
 
   @Test
-  void call_handleInsideLongerEnvValue_isTemplated() throws IOException {
+  void call_handleInsideLongerEnvValue_isRefused_theModelWouldChooseTheRest() throws IOException {
+    // A template lets the model choose the host the value goes to ("postgres://evil/?p=...").
     script("check.sh", "printf '%s' \"$DATABASE_URL\" > received.txt");
-    tool().build().call(task, args("[\"./check.sh\"]",
-        "{\"DATABASE_URL\": \"postgres://app:secret://token@db.local/app\"}"));
 
-    assertThat(Files.readString(work.resolve("received.txt")))
-        .isEqualTo("postgres://app:" + fx.value("token") + "@db.local/app");
+    assertThatThrownBy(() -> tool().build().call(task, args("[\"./check.sh\"]",
+        "{\"DATABASE_URL\": \"postgres://app:secret://token@db.local/app\"}")))
+        .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("exactly one handle");
+    assertThat(work.resolve("received.txt")).doesNotExist();
+  }
+
+  @Test
+  void call_handleInAVariableItsGrantDoesNotName_isDenied() throws IOException {
+    script("check.sh", "echo ran > ran.txt");
+
+    assertThatThrownBy(() -> tool().build().call(task,
+        args("[\"./check.sh\"]", "{\"OTHER_NAME\": \"secret://token\"}")))
+        .isInstanceOfSatisfying(PolicyViolationException.class,
+            e -> assertThat(e.reason()).isEqualTo(Reason.ENVIRONMENT_NOT_ALLOWED))
+        .hasMessageContaining("'OTHER_NAME'").hasMessageContaining("[TOKEN, DATABASE_URL]");
+    assertThat(work.resolve("ran.txt")).doesNotExist();
+    assertThat(fx.audit.events(AuditEventType.USE_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("ENVIRONMENT_NOT_ALLOWED"));
   }
 
   @Test
@@ -103,10 +120,11 @@ class ProcessToolTest {
 
     Set<String> names = Set.copyOf(Files.readAllLines(work.resolve("names.txt")));
     // sh itself adds PWD, SHLVL and _; everything else comes from the tool.
-    assertThat(names).contains("TOKEN", "MODE", "PATH")
+    assertThat(names).contains("TOKEN", "MODE", "PATH", "HOME", "TMPDIR", "KEYHOLE_PROCESS_MARK")
         .doesNotContain("KEYHOLE_TEST_PARENT_ONLY")
         .allMatch(n -> Set.of("TOKEN", "MODE", "PATH", "HOME", "LANG", "TMPDIR", "PWD", "SHLVL",
-            "_", "OLDPWD").contains(n), "only inherited, requested and shell variables");
+            "_", "OLDPWD", "KEYHOLE_PROCESS_MARK").contains(n),
+            "only inherited, requested, tool and shell variables");
   }
 
   @Test
@@ -209,7 +227,9 @@ class ProcessToolTest {
     assertThatThrownBy(() -> t.call(task, args("[\"cat\", \".env\"]", "{\"T\": \"secret://token\"}")))
         .isInstanceOfSatisfying(PolicyViolationException.class,
             e -> assertThat(e.reason()).isEqualTo(Reason.COMMAND_NOT_ALLOWED))
-        .hasMessageContaining("may not run 'cat'").hasMessageContaining("[check.sh]");
+        .hasMessageContaining("may not run 'cat .env'").hasMessageContaining("[check.sh]");
+    assertThat(fx.audit.events(AuditEventType.USE_DENIED)).singleElement()
+        .satisfies(e -> assertThat(e.reason()).isEqualTo("COMMAND_NOT_ALLOWED"));
     assertThat(fx.audit.events(AuditEventType.USE_ALLOWED)).isEmpty();
     assertThat(fx.audit.events(AuditEventType.VALUE_REVEALED)).isEmpty();
   }
@@ -311,12 +331,15 @@ class ProcessToolTest {
   }
 
   @Test
-  void envNamesThatChangeWhatRuns_areRejected() throws IOException {
+  void envNamesTheToolDoesNotAllow_areRejected() throws IOException {
     script("check.sh", "echo hi");
-    for (String name : List.of("LD_PRELOAD", "PATH", "BASH_ENV", "DYLD_INSERT_LIBRARIES")) {
+    for (String name : List.of("LD_PRELOAD", "PATH", "BASH_ENV", "DYLD_INSERT_LIBRARIES",
+        "KEYHOLE_PROCESS_MARK", "TMPDIR")) {
       assertThatThrownBy(() -> tool().build().call(task,
           args("[\"./check.sh\"]", "{\"" + name + "\": \"x\"}")))
-          .as(name).isInstanceOf(ToolArgumentsException.class).hasMessageContaining(name);
+          .as(name).isInstanceOfSatisfying(PolicyViolationException.class,
+              e -> assertThat(e.reason()).isEqualTo(Reason.ENVIRONMENT_NOT_ALLOWED))
+          .hasMessageContaining(name).hasMessageContaining("[MODE]");
     }
     assertThatThrownBy(() -> tool().build().call(task, args("[\"./check.sh\"]", "{\"1X\": \"x\"}")))
         .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("invalid");
@@ -399,11 +422,74 @@ class ProcessToolTest {
   }
 
   @Test
+  void persistedValue_reportMode_leavesTheFile_andAuditsEachLine() throws IOException {
+    script("save.sh", "printf 'a=%s\\nb\\nc=%s\\n' \"$TOKEN\" \"$TOKEN\" > out.txt");
+    ProcessTool t = tool().commands("save.sh").persistedValues(ProcessTool.PersistedValues.REPORT)
+        .build();
+    TaskScope own = fx.open(Grant.builder("token").ref("memory:token").tools("run_process")
+        .commands("save.sh").env("TOKEN", "token").build());
+
+    t.call(own, args("[\"./save.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+    own.close();
+
+    assertThat(Files.readString(work.resolve("out.txt"))).contains(fx.value("token"));
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED)).singleElement().satisfies(e -> {
+      assertThat(e.outcome()).isEqualTo("reported");
+      assertThat(e.attributes()).containsEntry("file", "out.txt").containsEntry("line", "1")
+          .containsEntry("lines", "1,3");
+    });
+    Files.delete(work.resolve("out.txt")); // the test's own value must not outlive it either
+  }
+
+  @Test
+  void persistedValue_scanAfterEachCall_scrubsBeforeTheNextCall_andNamesAreRedacted()
+      throws IOException {
+    script("print.sh", "mkdir -p d && printf 'x' > \"d/n-$TOKEN\" && printf '%s' \"$TOKEN\" > d/v");
+    ProcessTool t = tool().scanAfterEachCall(true).build();
+
+    t.call(task, args("[\"./print.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+
+    assertThat(Files.readString(work.resolve("d/v"))).isEqualTo("secret://token");
+    assertThat(fx.audit.events(AuditEventType.VALUE_PERSISTED))
+        .anySatisfy(e -> assertThat(e.attributes()).containsEntry("file", "d/v")
+            .containsEntry("where", "content"))
+        .anySatisfy(e -> assertThat(e.attributes()).containsEntry("file", "d/n-secret://token")
+            .containsEntry("where", "name").doesNotContainKey("line"));
+    try (var files = Files.list(work.resolve("d"))) {
+      for (Path f : files.toList()) {
+        Files.delete(f); // the name still holds the value: the scan reports names, never renames
+      }
+    }
+  }
+
+  @Test
+  void git_optionsThatLeaveTheWorkspace_areRefused() {
+    ProcessTool t = tool().commands("git").build();
+    for (String opt : List.of("-C", "--git-dir=/tmp/x", "--work-tree")) {
+      assertThatThrownBy(() -> t.call(task, args("[\"git\", \"" + opt + "\", \"/tmp\", \"status\"]",
+          null))).as(opt).isInstanceOf(ToolArgumentsException.class).hasMessageContaining("'cwd'");
+    }
+  }
+
+  @Test
+  void programOnPathThatIsALinkToAShell_isRefused() throws IOException {
+    Path bin = Files.createDirectory(work.resolve("bin"));
+    Files.createSymbolicLink(bin.resolve("lint"), Path.of("/bin/sh"));
+    Map<String, String> base = new HashMap<>(System.getenv());
+    base.put("PATH", bin.toString());
+    ProcessTool t = ProcessTool.builder(work).commands("lint").baseEnvironment(base).build();
+
+    assertThatThrownBy(() -> t.call(task, args("[\"lint\", \"-c\", \"echo hi\"]", null)))
+        .isInstanceOf(ToolArgumentsException.class).hasMessageContaining("is a link to");
+  }
+
+  @Test
   void descriptionAndSchema_nameHandlesButNoValues() {
     ProcessTool t = tool().build();
     String d = t.description(task);
 
-    assertThat(d).contains("secret://token").doesNotContain("secret://other").contains("check.sh");
+    assertThat(d).contains("secret://token").doesNotContain("secret://other").contains("check.sh")
+        .contains("(env: [TOKEN, DATABASE_URL])").contains("[MODE]");
     fx.assertNoValue(d + t.parametersSchema());
     assertThat(t.parametersSchema().get("required").toString()).contains("argv");
   }
@@ -419,16 +505,22 @@ class ProcessToolTest {
   }
 
   @Test
-  void failureToStart_isRedactedToolFailure() throws IOException {
-    // A script whose interpreter does not exist passes the checks but cannot start.
+  void failureToStart_isReported_withoutValue() throws IOException {
+    // A script whose interpreter does not exist passes the checks but cannot start: an error when
+    // the JVM starts it directly, a failed exit when it starts through setsid (its own session).
     Path p = work.resolve("check.sh");
     Files.write(p, "#!/nonexistent/interpreter\n".getBytes(StandardCharsets.UTF_8));
     Files.setPosixFilePermissions(p, PosixFilePermissions.fromString("rwx------"));
 
-    assertThatThrownBy(() -> tool().build().call(task,
-        args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}")))
-        .isInstanceOf(ToolFailedException.class).hasMessageContaining("Could not start")
-        .satisfies(e -> fx.assertNoValue(e.getMessage() + ((ToolFailedException) e).redactedTrace()));
+    String text;
+    try {
+      text = tool().build().call(task, args("[\"./check.sh\"]", "{\"TOKEN\": \"secret://token\"}"));
+      assertThat(text).containsPattern("exit code: 12[67]").contains("failed to execute");
+    } catch (ToolFailedException e) {
+      text = e.getMessage() + e.redactedTrace();
+      assertThat(text).contains("Could not start");
+    }
+    fx.assertNoValue(text);
     assertThat(Arrays.stream(Thread.getAllStackTraces().keySet().toArray(Thread[]::new))
         .map(Thread::getName).filter(n -> n.startsWith("keyhole-process")).collect(Collectors.toList()))
         .isEmpty();

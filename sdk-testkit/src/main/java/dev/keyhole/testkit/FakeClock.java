@@ -1,20 +1,29 @@
 package dev.keyhole.testkit;
 
+import dev.keyhole.Sleeper;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that only moves when told to. Thread-safe. Pass it to {@code Keyhole.builder().clock()}. */
+/**
+ * A clock that only moves when told to. Thread-safe. Pass it to {@code Keyhole.builder().clock()},
+ * and its {@link #sleeper()} to {@code Keyhole.builder().sleeper()} so that retries "wait" by moving
+ * this clock, instantly.
+ */
 public final class FakeClock extends Clock {
   private final AtomicReference<Instant> now;
   private final ZoneId zone;
+  private final List<Duration> sleeps;
 
-  private FakeClock(AtomicReference<Instant> now, ZoneId zone) {
+  private FakeClock(AtomicReference<Instant> now, ZoneId zone, List<Duration> sleeps) {
     this.now = now;
     this.zone = zone;
+    this.sleeps = sleeps;
   }
 
   /** A clock at 2030-01-01T00:00:00Z. */
@@ -23,7 +32,7 @@ public final class FakeClock extends Clock {
   }
 
   public static FakeClock at(Instant start) {
-    return new FakeClock(new AtomicReference<>(start), ZoneOffset.UTC);
+    return new FakeClock(new AtomicReference<>(start), ZoneOffset.UTC, new CopyOnWriteArrayList<>());
   }
 
   /** Moves the clock forward. */
@@ -40,6 +49,19 @@ public final class FakeClock extends Clock {
     return this;
   }
 
+  /** A sleeper that records each wait and advances this clock by it, without waiting. */
+  public Sleeper sleeper() {
+    return d -> {
+      sleeps.add(d);
+      advance(d);
+    };
+  }
+
+  /** Every wait asked of {@link #sleeper()}, in order. */
+  public List<Duration> sleeps() {
+    return List.copyOf(sleeps);
+  }
+
   @Override
   public Instant instant() {
     return now.get();
@@ -52,7 +74,7 @@ public final class FakeClock extends Clock {
 
   @Override
   public Clock withZone(ZoneId z) {
-    return new FakeClock(now, z);
+    return new FakeClock(now, z, sleeps);
   }
 
   @Override

@@ -114,7 +114,35 @@ public final class RedactionReport {
       }
     });
     out.append(buildStats(sizes[sizes.length - 1]));
+    out.append(streaming(quick));
     System.out.print(out);
+  }
+
+  /** {@link StreamingBenchmark}: ns per 4-character chunk, Keyhole beside StringBuilder. */
+  static String streaming(boolean quick) throws RunnerException {
+    ChainedOptionsBuilder opt = new OptionsBuilder()
+        .include(StreamingBenchmark.class.getName() + "\\.")
+        .forks(quick ? 0 : 1)
+        .warmupIterations(quick ? 1 : 3)
+        .measurementIterations(quick ? 2 : 5)
+        .warmupTime(TimeValue.seconds(quick ? 1 : 2))
+        .measurementTime(TimeValue.seconds(quick ? 1 : 2))
+        .jvmArgsAppend("-Xms2g", "-Xmx6g");
+    Map<String, Double> ns = new LinkedHashMap<>();
+    for (RunResult r : new Runner(opt.build()).run()) {
+      String method = r.getParams().getBenchmark();
+      method = method.substring(method.lastIndexOf('.') + 1);
+      ns.put(r.getParams().getParam("secrets") + "/" + method, r.getPrimaryResult().getScore());
+    }
+    StringBuilder out = new StringBuilder();
+    for (String secrets : List.of("10", "10000")) {
+      double k = ns.getOrDefault(secrets + "/keyholeStreaming", Double.NaN);
+      double sb = ns.getOrDefault(secrets + "/stringBuilder", Double.NaN);
+      out.append(String.format(Locale.ROOT, "streaming at %s secrets, %d-char chunks: keyhole %.1f"
+          + " ns/chunk, StringBuilder.append %.1f ns/chunk, ratio %.1fx%n", secrets,
+          StreamingBenchmark.CHUNK, k, sb, k / sb));
+    }
+    return out.toString();
   }
 
   /** Build time (median of 11 rebuilds) and retained size of the matcher, in this JVM. */
@@ -136,8 +164,9 @@ public final class RedactionReport {
       }
     }
     Arrays.sort(nanos);
-    return String.format(Locale.ROOT, "matcher at %d secrets: %d patterns, step %d, heap %.1f MiB,"
-        + " build %.1f ms (median of 11 rebuilds)%n", secrets, stats.patterns(), stats.step(),
+    return String.format(Locale.ROOT, "matcher at %d secrets: %d patterns, step %d, window %d,"
+        + " heap %.1f MiB (forms' sources included), build %.1f ms (median of 11 rebuilds)%n",
+        secrets, stats.patterns(), stats.step(), stats.window(),
         stats.footprintBytes() / 1048576.0, nanos[5] / 1e6);
   }
 }

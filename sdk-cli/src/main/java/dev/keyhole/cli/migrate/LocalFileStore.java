@@ -1,6 +1,7 @@
 package dev.keyhole.cli.migrate;
 
 import dev.keyhole.cli.scan.EnvFiles;
+import dev.keyhole.providers.LocalStoreProvider;
 import dev.keyhole.cli.scan.PrivateFiles;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -10,17 +11,22 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 /**
- * The local target: one owner-only {@code .env}-format file per item in Keyhole's state directory,
- * outside the repository (so never committed, never in an agent's working tree). References are
- * {@code dotenv:/absolute/path/ITEM.env#KEY}, which core's {@code DotenvProvider} resolves when
- * its base directory is the store directory (it refuses paths outside its base directory).
- * Existing keys of the store file are kept; written atomically.
+ * The local target: one owner-only {@code .env}-format file per item in Keyhole's local store
+ * ({@code STATE/local-store}, outside the repository: never committed, never in an agent's working
+ * tree). References are {@code keyhole-local:ITEM#KEY}, which core's {@code LocalStoreProvider}
+ * resolves on each machine; they name no machine path, so they can be committed. Existing keys of
+ * the store file are kept; a store file written for another repository is not overwritten; written
+ * atomically.
  */
 final class LocalFileStore implements SecretStore {
-  private final Path dir;
+  private static final String REPOSITORY_LINE = "# repository: ";
 
-  LocalFileStore(Path dir) {
+  private final Path dir;
+  private final Path repo;
+
+  LocalFileStore(Path dir, Path repo) {
     this.dir = dir.toAbsolutePath().normalize();
+    this.repo = repo;
   }
 
   Path fileFor(String item) {
@@ -34,7 +40,7 @@ final class LocalFileStore implements SecretStore {
 
   @Override
   public String reference(String item, String key) {
-    return "dotenv:" + fileFor(item) + "#" + key;
+    return LocalStoreProvider.SCHEME + ":" + item + "#" + key;
   }
 
   @Override
@@ -43,8 +49,15 @@ final class LocalFileStore implements SecretStore {
     Map<String, String> values = new LinkedHashMap<>();
     try {
       if (Files.exists(file)) {
-        for (EnvFiles.Entry e : EnvFiles.read(EnvFiles.normalize(
-            Files.readString(file, StandardCharsets.UTF_8)))) {
+        String text = EnvFiles.normalize(Files.readString(file, StandardCharsets.UTF_8));
+        String owner = text.lines().filter(l -> l.startsWith(REPOSITORY_LINE))
+            .map(l -> l.substring(REPOSITORY_LINE.length())).findFirst().orElse(null);
+        if (owner != null && !owner.equals(repo.toString())) {
+          throw new StoreException("The local store item '" + plan.item() + "' (" + file
+              + ") holds values of another repository (" + owner + "); choose another name with"
+              + " --item");
+        }
+        for (EnvFiles.Entry e : EnvFiles.read(text)) {
           values.put(e.key(), e.value());
         }
       }
@@ -58,7 +71,8 @@ final class LocalFileStore implements SecretStore {
     StringBuilder sb = new StringBuilder();
     sb.append("# Keyhole local secret store for ").append(plan.relativePath())
         .append(". Written by 'keyhole migrate'.\n")
-        .append("# Outside the repository on purpose: do not copy it back in.\n");
+        .append("# Outside the repository on purpose: do not copy it back in.\n")
+        .append(REPOSITORY_LINE).append(repo).append('\n');
     values.forEach((k, v) -> sb.append(k).append('=').append(EnvFiles.quote(v)).append('\n'));
     try {
       PrivateFiles.writeAtomically(file, sb.toString().getBytes(StandardCharsets.UTF_8));

@@ -1,6 +1,13 @@
 package dev.keyhole.cli.migrate;
 
+import dev.keyhole.KeyholeException;
+import dev.keyhole.SecretValue;
+import dev.keyhole.aws.AwsClientOptions;
+import dev.keyhole.aws.SecretsManagerWriter;
 import dev.keyhole.cli.CliContext;
+import dev.keyhole.onepassword.OnePasswordCliProvider;
+import dev.keyhole.onepassword.OnePasswordConnectProvider;
+import dev.keyhole.onepassword.OnePasswordWriter;
 import dev.keyhole.cli.CliException;
 import dev.keyhole.cli.StateDir;
 import dev.keyhole.cli.scan.Fingerprinter;
@@ -23,11 +30,6 @@ import software.amazon.awssdk.auth.credentials.AwsSessionCredentials;
 import software.amazon.awssdk.auth.credentials.DefaultCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.ProfileCredentialsProvider;
 import software.amazon.awssdk.auth.credentials.StaticCredentialsProvider;
-import software.amazon.awssdk.core.exception.SdkClientException;
-import software.amazon.awssdk.http.urlconnection.UrlConnectionHttpClient;
-import software.amazon.awssdk.regions.Region;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClient;
-import software.amazon.awssdk.services.secretsmanager.SecretsManagerClientBuilder;
 
 /**
  * One {@code keyhole migrate} run: resolves the repository and state directory, builds the store,
@@ -139,7 +141,12 @@ public final class Migration {
       Planner.Plan plan = planner.plan(files, policyBefore, display(repo, policyPath));
       printPlan(out, o, store, repo, policyPath, plan, tools);
       int moves = plan.files().stream().mapToInt(p -> p.moves().size()).sum();
-      Git.Status git = Git.status(repo);
+      // The files being migrated are expected to be changed or untracked (an .env usually is):
+      // only other changes make the tree dirty.
+      List<String> migrated = plan.files().stream()
+          .map(f -> f.relativePath().replace(java.io.File.separatorChar, '/')).toList();
+      Git.Status fullStatus = Git.status(repo);
+      Git.Status git = fullStatus.ignoring(migrated);
       if (!o.apply()) {
         out.println();
         out.println("Dry run: nothing was written. Re-run with --apply to perform it.");
@@ -159,9 +166,6 @@ public final class Migration {
       if (git.state() != Git.State.CLEAN && !o.allowDirty()) {
         throw new CliException(gitProblem(repo, git) + "; commit or stash first so the migration"
             + " is a reviewable change of its own, or pass --allow-dirty");
-      }
-      if (o.target() == Target.OP) {
-        requireConnect(ctx, o);
       }
       out.println();
       out.println("Applying:");
@@ -184,8 +188,21 @@ public final class Migration {
             + " either unchanged or fully rewritten; originals are backed up under "
             + state.backups(repo));
       }
-      out.println("Done. Policy: " + policyPath + ". Review it, then commit the rewritten files"
-          + " and the policy.");
+      List<String> untracked = migrated.stream().filter(fullStatus.untracked()::contains).toList();
+      List<String> tracked = Git.tracked(repo, migrated);
+      out.println("Done. Policy: " + policyPath + ". Review it, then commit it"
+          + (tracked.isEmpty() ? "" : " and the rewritten " + String.join(", ", tracked))
+          + ".");
+      if (!untracked.isEmpty()) {
+        out.println("Add " + String.join(", ", untracked) + " to .gitignore: git does not track"
+            + (untracked.size() == 1 ? " it" : " them") + " and nothing ignores "
+            + (untracked.size() == 1 ? "it" : "them") + " yet. It now holds references only,"
+            + " but a file like it is where the next secret gets pasted.");
+      }
+      if (!tracked.isEmpty()) {
+        out.println("The values moved out of " + String.join(", ", tracked) + " are still in"
+            + " git history: rotate them.");
+      }
       out.flush();
       return 0;
     }
@@ -235,7 +252,7 @@ public final class Migration {
 
   private static SecretStore store(CliContext ctx, Options o, StateDir state, Path repo) {
     return switch (o.target()) {
-      case LOCAL -> new LocalFileStore(state.localStore(repo));
+      case LOCAL -> new LocalFileStore(state.localStore(), repo);
       case OP -> {
         if (o.vault() == null || o.vault().isBlank()) {
           throw new CliException("--to op needs --vault NAME (the 1Password vault to write to)");
@@ -245,16 +262,20 @@ public final class Migration {
               + " as written; use the vault's ID (26 letters and digits) instead");
         }
         String host = o.opHost() != null ? o.opHost() : ctx.env("OP_CONNECT_HOST");
-        HttpUrl url = host == null ? null : HttpUrl.parse(host);
-        if (host != null && url == null) {
+        if (host != null && HttpUrl.parse(host) == null) {
           throw new CliException("The Connect host '" + host + "' is not an http(s) URL");
         }
-        yield new OnePasswordConnectStore(url, ctx.env("OP_CONNECT_TOKEN"), o.vault());
+        if (host != null) {
+          yield new OnePasswordStore(() -> connect(ctx, host), o.vault(), "Connect at " + host);
+        }
+        yield new OnePasswordStore(() -> opCli(ctx), o.vault(),
+            "through the op CLI (OP_SERVICE_ACCOUNT_TOKEN or a signed-in op; set OP_CONNECT_HOST"
+                + " to use Connect)");
       }
       case AWS_SM -> {
         String where = o.awsEndpoint() != null ? o.awsEndpoint().toString()
             : "region " + (region(ctx, o) == null ? "from the AWS configuration" : region(ctx, o));
-        yield new AwsSecretsManagerStore(() -> awsClient(ctx, o),
+        yield new AwsSecretsManagerStore(() -> awsWriter(ctx, o),
             o.awsLayout() == AwsLayout.PER_KEY ? AwsSecretsManagerStore.Layout.PER_KEY
                 : AwsSecretsManagerStore.Layout.PER_FILE,
             o.awsPrefix(), where);
@@ -262,13 +283,51 @@ public final class Migration {
     };
   }
 
-  private static void requireConnect(CliContext ctx, Options o) {
-    if ((o.opHost() == null && ctx.env("OP_CONNECT_HOST") == null)
-        || ctx.env("OP_CONNECT_TOKEN") == null) {
-      throw new CliException("--to op needs the Connect server: set OP_CONNECT_HOST (or"
-          + " --op-host) and OP_CONNECT_TOKEN in the environment (the token is never taken on the"
-          + " command line, where shell history and process lists would show it)");
+  /** 1Password Connect: the token comes from the environment only, never the command line. */
+  private static OnePasswordStore.Connection connect(CliContext ctx, String host) {
+    String token = ctx.env("OP_CONNECT_TOKEN");
+    if (token == null || token.isBlank()) {
+      throw new CliException("--to op with Connect needs OP_CONNECT_TOKEN in the environment (the"
+          + " token is never taken on the command line, where shell history and process lists"
+          + " would show it); or unset OP_CONNECT_HOST to use the op CLI");
     }
+    SecretValue t = SecretValue.ofString(token.strip());
+    OnePasswordConnectProvider p;
+    try {
+      p = OnePasswordConnectProvider.builder().host(host).token(t).clock(ctx.clock())
+          .readTimeout(Duration.ofSeconds(30)).callTimeout(Duration.ofSeconds(60)).build();
+    } catch (KeyholeException e) {
+      throw new CliException(e.getMessage());
+    } finally {
+      t.destroy();
+    }
+    return connection(p.writer(), p);
+  }
+
+  /** The op CLI with the user's environment (OP_SERVICE_ACCOUNT_TOKEN or a signed-in op). */
+  private static OnePasswordStore.Connection opCli(CliContext ctx) {
+    OnePasswordCliProvider p = OnePasswordCliProvider.builder().environment(ctx.environment())
+        .timeout(Duration.ofSeconds(60)).clock(ctx.clock()).build();
+    return connection(p.writer(), p);
+  }
+
+  private static OnePasswordStore.Connection connection(OnePasswordWriter writer,
+      AutoCloseable owner) {
+    return new OnePasswordStore.Connection() {
+      @Override
+      public OnePasswordWriter writer() {
+        return writer;
+      }
+
+      @Override
+      public void close() {
+        try {
+          owner.close();
+        } catch (Exception e) {
+          // closing a provider releases threads and wipes its token; nothing to report
+        }
+      }
+    };
   }
 
   private static @Nullable String region(CliContext ctx, Options o) {
@@ -278,23 +337,22 @@ public final class Migration {
     return ctx.env("AWS_REGION") != null ? ctx.env("AWS_REGION") : ctx.env("AWS_DEFAULT_REGION");
   }
 
-  private static SecretsManagerClient awsClient(CliContext ctx, Options o) {
-    SecretsManagerClientBuilder b = SecretsManagerClient.builder()
-        .httpClient(UrlConnectionHttpClient.builder()
-            .connectionTimeout(Duration.ofSeconds(10))
-            .socketTimeout(Duration.ofSeconds(30))
-            .build())
-        .credentialsProvider(credentials(ctx, o));
+  private static SecretsManagerWriter awsWriter(CliContext ctx, Options o) {
+    AwsClientOptions.Builder b = AwsClientOptions.builder()
+        .connectTimeout(Duration.ofSeconds(10))
+        .socketTimeout(Duration.ofSeconds(30))
+        .credentialsProvider(credentials(ctx, o))
+        .clock(ctx.clock());
     String region = region(ctx, o);
     if (region != null) {
-      b.region(Region.of(region));
+      b.region(region);
     }
     if (o.awsEndpoint() != null) {
       b.endpointOverride(o.awsEndpoint());
     }
     try {
-      return b.build();
-    } catch (SdkClientException e) {
+      return SecretsManagerWriter.builder().options(b.build()).build();
+    } catch (KeyholeException e) {
       throw new CliException("Cannot set up the AWS client: no region configured; pass"
           + " --aws-region or set AWS_REGION");
     }

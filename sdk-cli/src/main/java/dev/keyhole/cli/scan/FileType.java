@@ -14,7 +14,9 @@ enum FileType {
   /** Shell, PowerShell, batch, Dockerfile, Makefile, {@code .envrc}. */
   SCRIPT,
   /** Anything else: only the detectors run. */
-  OTHER;
+  OTHER,
+  /** A binary PKCS#12 key store ({@code .p12}, {@code .pfx}); its text is the base64 of its bytes. */
+  KEYSTORE;
 
   private static final Set<String> SCRIPT_EXT =
       Set.of("sh", "bash", "zsh", "ksh", "fish", "ps1", "psm1", "bat", "cmd", "mk");
@@ -22,6 +24,12 @@ enum FileType {
       Set.of("dockerfile", "makefile", "gnumakefile", ".envrc", "jenkinsfile", "procfile");
   private static final Set<String> PROPERTIES_EXT =
       Set.of("properties", "ini", "cfg", "conf", "toml", "tfvars");
+
+  /** Whether a file name is a PKCS#12 key store ({@code .p12}, {@code .pfx}), read even if binary. */
+  static boolean isKeyStore(String fileName) {
+    String n = fileName.toLowerCase(Locale.ROOT);
+    return n.endsWith(".p12") || n.endsWith(".pfx");
+  }
 
   static FileType of(String fileName) {
     String n = fileName.toLowerCase(Locale.ROOT);

@@ -58,13 +58,14 @@ public final class Heuristics {
   private static final Pattern REPEATED = Pattern.compile("^(.)\\1*$", Pattern.DOTALL);
   private static final Pattern MASKED = Pattern.compile("^[*x•.#_-]{3,}$", Pattern.CASE_INSENSITIVE);
   private static final Pattern REFERENCE = Pattern.compile(
-      "^(?:op://\\S+|aws-sm:\\S+|aws-ssm:\\S+|env:[A-Za-z_]\\w*|dotenv:\\S+#\\S+|memory:\\S+"
+      "^(?:op://\\S+|aws-sm:\\S+|aws-ssm:\\S+|env:[A-Za-z_]\\w*|dotenv:\\S+#\\S+|keyhole-local:\\S+#\\S+|memory:\\S+"
           + "|secret://\\S+|vault:\\S+|gcp-sm:\\S+|azure-kv:\\S+|sm://\\S+"
           + "|arn:aws:(?:secretsmanager|ssm|kms):\\S+|projects/[^/]+/secrets/\\S+)$");
   private static final Pattern UUID = Pattern.compile(
       "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$");
   private static final Pattern GIT_SHA = Pattern.compile("^(?:[0-9a-f]{40}|[0-9a-f]{64})$");
   private static final Pattern NUMBER = Pattern.compile("^[-+]?\\d{1,5}(?:\\.\\d+)?$");
+  private static final Pattern URL_TEMPLATE = Pattern.compile("\\{[^}]*}|<[^>]*>|%[sd]|%\\w+%");
   private static final Pattern URL_USERINFO = Pattern.compile(
       "\\b[a-zA-Z][a-zA-Z0-9+.-]{1,20}://([^\\s:/@'\"]{1,128}):([^\\s/@'\"]{1,256})@[^\\s/'\"]");
 
@@ -246,7 +247,10 @@ public final class Heuristics {
     var m = URL_USERINFO.matcher(value);
     while (m.find()) {
       String pw = m.group(2);
-      if (!isPlaceholder(pw) && !pw.startsWith("$")) {
+      // {USER}:{PASS} templates and dev defaults such as postgres:postgres@localhost are not secrets
+      if (!isPlaceholder(pw) && !pw.startsWith("$") && !pw.equalsIgnoreCase(m.group(1))
+          && !URL_TEMPLATE.matcher(pw).matches()
+          && !pw.toLowerCase(Locale.ROOT).contains("password") && pw.chars().distinct().count() >= 3) {
         return new int[] {m.start(2), m.end(2)};
       }
     }

@@ -124,6 +124,12 @@ final class RepoWalker {
     try (InputStream in = Files.newInputStream(file, LinkOption.NOFOLLOW_LINKS)) {
       bytes = in.readNBytes((int) Math.min(maxFileSize + 1, Integer.MAX_VALUE - 8));
     }
+    if (FileType.isKeyStore(file.getFileName().toString())) {
+      // Binary, but exactly what a secret scan is for: bundled private keys.
+      sink.accept(new SourceFile(file, rel(file), FileType.KEYSTORE,
+          java.util.Base64.getEncoder().encodeToString(bytes)));
+      return;
+    }
     for (int i = 0; i < Math.min(bytes.length, BINARY_PROBE); i++) {
       if (bytes[i] == 0) {
         skipped.add(new Skipped(rel(file), "binary"));
@@ -131,6 +137,10 @@ final class RepoWalker {
       }
     }
     String text = decode(bytes);
+    if (isKeyholeReport(text)) {
+      skipped.add(new Skipped(rel(file), "a keyhole scan report (json or sarif)"));
+      return;
+    }
     if (type == FileType.OTHER && text.startsWith("#!")) {
       type = FileType.SCRIPT;
     }
@@ -207,4 +217,20 @@ final class RepoWalker {
     return Texts.slashed(base.relativize(p));
   }
 
+
+  private static final java.util.regex.Pattern JSON_REPORT = java.util.regex.Pattern.compile(
+      "\\A\\s*\\{\\s*\"tool\"\\s*:\\s*\"keyhole\"");
+  private static final java.util.regex.Pattern SARIF_DRIVER = java.util.regex.Pattern.compile(
+      "\"driver\"\\s*:\\s*\\{\\s*\"name\"\\s*:\\s*\"keyhole\"");
+
+  /**
+   * Whether {@code text} is a report {@code keyhole scan} wrote ({@code -f json} or {@code -f sarif}):
+   * it holds fingerprints, key names and masked previews of findings, never values, and scanning it
+   * again would report its own bookkeeping.
+   */
+  static boolean isKeyholeReport(String text) {
+    String head = text.length() > 4096 ? text.substring(0, 4096) : text;
+    return JSON_REPORT.matcher(head).find()
+        || (head.contains("sarif") && SARIF_DRIVER.matcher(head).find());
+  }
 }

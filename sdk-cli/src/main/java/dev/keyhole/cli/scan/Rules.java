@@ -12,6 +12,7 @@ public final class Rules {
   public static final String CONFIG_SECRET = "config-secret";
   public static final String SCRIPT_SECRET = "script-secret";
   public static final String URL_CREDENTIALS = "url-credentials";
+  public static final String PKCS12_FILE = "pkcs12-file";
 
   private static final Map<String, String> KINDS = new LinkedHashMap<>();
   private static final Map<String, String> HELP = new LinkedHashMap<>();
@@ -31,6 +32,9 @@ public final class Rules {
             + " literal value. Read it from the environment or a secret store instead.");
     define(URL_CREDENTIALS, "Password in URL",
         "A URL carries a password in its user-info part (scheme://user:password@host).");
+    define(PKCS12_FILE, "PKCS#12 key store",
+        "A .p12/.pfx file usually bundles a private key with its certificate. Keep key stores out"
+            + " of the repository; store them in a secret store and fetch them at run time.");
   }
 
   private static void define(String id, String kind, String help) {

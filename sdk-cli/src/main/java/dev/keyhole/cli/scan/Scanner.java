@@ -12,8 +12,10 @@ import java.util.Objects;
 
 /**
  * Scans a directory (or one file) for secrets: core's {@link Detectors#defaults() detectors} on
- * every text file (known token formats, private keys, JWTs, keyword + entropy), plus the CLI's
- * rules for {@code .env} files, YAML/JSON/properties configs and scripts. Overlapping candidates are
+ * every text file (known token formats, private keys, JWTs, keyword + entropy; or any detectors,
+ * such as a gitleaks rule file's), plus the CLI's rules for {@code .env} files,
+ * YAML/JSON/properties configs and scripts, and PKCS#12 key stores ({@code .p12}, {@code .pfx},
+ * reported as files). Overlapping candidates are
  * merged (a detector's specific kind wins over a key-name rule, keeping the key name), look-alikes
  * (git SHAs, UUIDs, pre-signed URLs, placeholders, references) are dropped, and each finding gets a
  * keyed fingerprint and a masked preview.
@@ -114,8 +116,12 @@ public final class Scanner {
       }
       case SCRIPT -> candidates.addAll(ScriptAnalyzer.analyze(text));
       case OTHER -> candidates.addAll(urlPasswords(text));
+      case KEYSTORE -> candidates.add(new Candidate(0, text.length(), Rules.PKCS12_FILE,
+          Rules.kind(Rules.PKCS12_FILE), null, Candidate.DETECTOR, text));
     }
-    candidates.addAll(detect(text));
+    if (file.type() != FileType.KEYSTORE) {
+      candidates.addAll(detect(text));
+    }
     List<Candidate> accepted = merge(candidates);
     int[] lineStarts = Texts.lineStarts(text);
     List<Finding> findings = new ArrayList<>(accepted.size());
@@ -155,8 +161,12 @@ public final class Scanner {
           continue;
         }
         String v = text.substring(s, e);
-        if (Heuristics.isLookAlike(text, s, e) || Heuristics.isPlaceholder(v)
-            || Heuristics.isReference(v)) {
+        // A value under a secret name is reported even when it looks like a git SHA or a UUID
+        // (many APIs use hex and UUID keys); bare look-alikes are not.
+        boolean named = hit.detectorId().equals("keyword-entropy");
+        boolean lookAlike = named ? Heuristics.insidePresignedUrl(text, s, e)
+            : Heuristics.isLookAlike(text, s, e);
+        if (lookAlike || Heuristics.isPlaceholder(v) || Heuristics.isReference(v)) {
           continue;
         }
         out.add(new Candidate(s, e, hit.detectorId(), hit.kind(), null, Candidate.DETECTOR, v));

@@ -79,8 +79,14 @@ public final class GuardPipeline {
         }
       }
     }
-    List<String> command = tool.command(tree).orElse(List.of());
-    Use use = new Use(toolName, dest, command, redactedArgs);
+    List<String> command;
+    try {
+      command = tool.command(tree).orElse(List.of());
+    } catch (PolicyViolationException e) {
+      // A tool's own declaration refused the call (its command allowlist): audited like any denial.
+      throw deny(task, toolName, dest, e.reason(), String.valueOf(e.getMessage()));
+    }
+    Use use = new Use(toolName, dest, command, redactedArgs, tool.environment(tree));
     // 5-6. Policy, approval, resolve (the task scope checks every handle before any resolves).
     Map<SecretHandle, SecretValue> secrets;
     if (handles.isEmpty()) {

@@ -2,15 +2,17 @@ package dev.keyhole.internal.redact;
 
 import dev.keyhole.Redactor.StreamingRedactor;
 import dev.keyhole.internal.redact.KeyholeRedactionEngine.Snapshot;
+import org.jspecify.annotations.Nullable;
 
 /**
- * Streaming redaction: emits everything except the tail that could still be the start of a
- * pattern (a proper prefix of some form, or the last few characters that are shorter than one
- * q-gram), and never cuts through a complete match.
+ * Streaming redaction: emits everything except the tail that could still grow into a match (a
+ * proper prefix of some form, separators included for tolerant forms, or the last characters that
+ * cannot yet form a q-gram), and never cuts through a complete match. What is held back is decided
+ * by content, so it is only as long as the longest form (with its separators) actually in progress.
  *
- * <p>Each write scans the held-back tail plus the new chunk, so the cost stays linear in the input.
- * The matcher generation is taken afresh on every write, so values registered mid-stream are caught
- * from then on.
+ * <p>Each write scans the held-back tail plus the new chunk once, so the cost stays linear in the
+ * input when nothing is pending. The matcher generation is taken afresh on every write, so values
+ * registered mid-stream are caught from then on.
  */
 final class ChunkRedactor implements StreamingRedactor {
   private final KeyholeRedactionEngine engine;
@@ -33,13 +35,26 @@ final class ChunkRedactor implements StreamingRedactor {
     pending.append(chunk);
     String text = pending.toString();
     Snapshot s = engine.snapshot();
-    int cut = safeCut(s.matcher, text);
+    Matcher m = s.matcher;
+    int n = text.length();
+    MatchList found = m.scan(text, 0, n, null, false);
+    int cut = safeCut(m, text, found);
     if (cut == 0) {
       return "";
     }
-    MatchList found = s.matcher.scan(text, 0, cut, null, false);
-    String out = found == null ? text.substring(0, cut)
-        : KeyholeRedactionEngine.rewrite(s, text, cut, found);
+    MatchList emitted = null;
+    if (found != null) {
+      for (int i = 0; i < found.size(); i++) {
+        if (found.end(i) <= cut) {
+          if (emitted == null) {
+            emitted = new MatchList();
+          }
+          emitted.add(found.start(i), found.end(i), found.owner(i));
+        }
+      }
+    }
+    String out = emitted == null ? text.substring(0, cut)
+        : KeyholeRedactionEngine.rewrite(s, text, cut, emitted);
     wipe(0, cut);
     pending.delete(0, cut);
     return out;
@@ -65,30 +80,30 @@ final class ChunkRedactor implements StreamingRedactor {
 
   /**
    * The longest prefix of {@code text} that can be emitted now: it ends before the earliest tail
-   * that could still grow into a match, and not inside a complete match.
+   * that could still grow into a match, and not inside a complete match ({@code found}: every
+   * match in {@code text}).
    */
-  static int safeCut(Matcher m, String text) {
+  static int safeCut(Matcher m, String text, @Nullable MatchList found) {
     int n = text.length();
     if (m.patternCount == 0) {
       return n;
     }
     int cut = n;
-    for (int i = Math.max(0, n - m.maxLen + 1); i < n; i++) {
+    for (int i = Math.max(0, n - m.maxExtent + 1); i < n; i++) {
       if (m.couldStartPattern(text, i)) {
         cut = i;
         break;
       }
     }
-    MatchList near = m.scan(text, Math.max(0, cut - m.maxLen + 1), n, null, false);
-    if (near == null) {
+    if (found == null) {
       return cut;
     }
     boolean moved = true;
     while (moved) {
       moved = false;
-      for (int i = 0; i < near.size(); i++) {
-        if (near.start(i) < cut && near.end(i) > cut) {
-          cut = near.start(i);
+      for (int i = 0; i < found.size(); i++) {
+        if (found.start(i) < cut && found.end(i) > cut) {
+          cut = found.start(i);
           moved = true;
         }
       }

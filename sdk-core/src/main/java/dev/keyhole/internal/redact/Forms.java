@@ -1,17 +1,33 @@
 package dev.keyhole.internal.redact;
 
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CharsetEncoder;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Base64;
-import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Set;
 
 /**
- * Every textual form in which a secret value commonly shows up in tool output: raw, per line,
- * JSON-escaped, percent-encoded, base64 at every byte alignment, hex, shell-quoted.
+ * Every textual form in which a secret value commonly shows up in tool output:
  *
- * <p>Forms are produced once per registration; matching never decodes text.
+ * <ul>
+ *   <li>text forms of the value: raw, reversed, JSON-escaped (16 writer variants), percent-encoded
+ *       (8 variants), shell-quoted;
+ *   <li>byte forms of its UTF-8 bytes: hex (also {@code \x} and {@code 0x} per byte, and the
+ *       {@code 0x6b, 0x74} of a C array), base64 and base64url at all 3 byte alignments, base32 at
+ *       all 5, and base64 of each aligned base64 form at all 3 alignments again.
+ * </ul>
+ *
+ * <p>Byte forms and raw values of 12 or more characters are separator-tolerant (the matcher skips
+ * line breaks, spaces, tabs and colons between their characters); hex and base32 match in either
+ * case. A multi-line value also contributes its LF form, each high-entropy line, and the body of a
+ * PEM block, each with all of the above.
+ *
+ * <p>Forms are described once per registration ({@link FormSet}); matching never decodes text.
  */
 final class Forms {
   private static final char[] HEX_UPPER = "0123456789ABCDEF".toCharArray();
@@ -20,110 +36,215 @@ final class Forms {
   /** A line of a multi-line value becomes a pattern of its own only above this entropy. */
   static final double MIN_LINE_BITS_PER_CHAR = 3.0;
 
+  /** A raw value this long or longer also matches with separators between its characters. */
+  static final int MIN_TOLERANT_RAW = 12;
+
   private Forms() {}
 
   /**
    * The distinct forms of a text value, each at least {@code minLength} characters long.
    *
-   * @param value the secret's characters (not modified)
+   * @param value the secret's characters (not modified; the set holds copies)
    * @param minLength shorter forms are dropped
    */
-  static List<char[]> ofText(char[] value, int minLength) {
-    Set<String> out = new LinkedHashSet<>();
-    String raw = new String(value);
-    for (String base : bases(raw, minLength)) {
-      addTextForms(base, out);
-      addByteForms(base.getBytes(StandardCharsets.UTF_8), out);
-    }
-    return finish(out, minLength);
-  }
-
-  /** The distinct forms of a binary value that is not valid UTF-8: base64 and hex of its bytes. */
-  static List<char[]> ofBytes(byte[] value, int minLength) {
-    Set<String> out = new LinkedHashSet<>();
-    addByteForms(value, out);
-    return finish(out, minLength);
-  }
-
-  private static List<char[]> finish(Set<String> forms, int minLength) {
-    List<char[]> list = new ArrayList<>(forms.size());
-    for (String f : forms) {
-      if (f.length() >= minLength) {
-        list.add(f.toCharArray());
+  static FormSet ofText(char[] value, int minLength) {
+    FormSet out = new FormSet(minLength);
+    List<Object> created = new ArrayList<>();
+    for (char[] base : bases(value, minLength)) {
+      created.add(base);
+      addTextForms(base, out, created);
+      byte[] utf8 = utf8(base);
+      if (utf8 != null) {
+        created.add(utf8);
+        addByteForms(utf8, out, created);
       }
     }
-    return list;
+    out.wipeUnreferenced(created);
+    return out;
   }
 
-  /** The raw value; for multi-line values also the LF form and every trimmed non-empty line. */
-  static List<String> bases(String raw, int minLength) {
-    List<String> bases = new ArrayList<>();
-    bases.add(raw);
-    if (raw.indexOf('\n') >= 0 || raw.indexOf('\r') >= 0) {
-      String lf = raw.replace("\r\n", "\n");
-      if (!lf.equals(raw)) {
-        bases.add(lf);
+  /** The distinct forms of a binary value that is not valid UTF-8: the byte forms of its bytes. */
+  static FormSet ofBytes(byte[] value, int minLength) {
+    FormSet out = new FormSet(minLength);
+    List<Object> created = new ArrayList<>();
+    byte[] copy = value.clone();
+    created.add(copy);
+    addByteForms(copy, out, created);
+    out.wipeUnreferenced(created);
+    return out;
+  }
+
+  /**
+   * Copies of: the raw value; for multi-line values also the LF form, every trimmed high-entropy
+   * line, and the joined body of a PEM block (so a key re-wrapped at another width still matches).
+   */
+  static List<char[]> bases(char[] raw, int minLength) {
+    List<char[]> bases = new ArrayList<>();
+    bases.add(raw.clone());
+    if (indexOf(raw, '\n', 0) < 0 && indexOf(raw, '\r', 0) < 0) {
+      return bases;
+    }
+    char[] lf = replaceCrLf(raw);
+    if (lf.length != raw.length) {
+      bases.add(lf);
+    }
+    Chars body = new Chars(raw.length);
+    boolean inPem = false;
+    boolean sawPem = false;
+    int start = 0;
+    for (int i = 0; i <= raw.length; i++) {
+      if (i < raw.length && raw[i] != '\n' && raw[i] != '\r') {
+        continue;
       }
-      for (String line : raw.split("\r\n|\r|\n", -1)) {
-        String t = line.strip();
-        // Lines must stand on their own: skip armor such as "-----BEGIN ... KEY-----" and
-        // anything that is not clearly random.
-        if (t.length() >= minLength && !t.startsWith("-----") && !ValueQuality.isLowEntropy(t)
-            && ValueQuality.bitsPerChar(t) >= MIN_LINE_BITS_PER_CHAR) {
-          bases.add(t);
-        }
+      int from = start;
+      int to = i;
+      start = i + 1;
+      while (from < to && Character.isWhitespace(raw[from])) {
+        from++;
+      }
+      while (to > from && Character.isWhitespace(raw[to - 1])) {
+        to--;
+      }
+      if (from == to) {
+        continue;
+      }
+      char[] line = Arrays.copyOfRange(raw, from, to);
+      boolean armour = startsWith(line, "-----");
+      if (armour) {
+        inPem = startsWith(line, "-----BEGIN");
+        sawPem |= inPem;
+      } else if (inPem && indexOf(line, ':', 0) < 0) {
+        body.append(line); // header lines (Proc-Type: ...) are not part of the body
+      }
+      // Lines must stand on their own: skip armour and anything that is not clearly random.
+      CharBuffer cb = CharBuffer.wrap(line);
+      if (line.length >= minLength && !armour && !ValueQuality.isLowEntropy(cb)
+          && ValueQuality.bitsPerChar(cb) >= MIN_LINE_BITS_PER_CHAR) {
+        bases.add(line);
+      } else {
+        Arrays.fill(line, '\0');
       }
     }
+    if (sawPem && body.length() >= minLength) {
+      bases.add(body.toArray());
+    }
+    body.wipe();
     return bases;
   }
 
-  private static void addTextForms(String s, Set<String> out) {
-    out.add(s);
-    // JSON string escapes: Jackson's default, \\uXXXX for non-ASCII (both hex cases), "\/", and
-    // Gson's HTML-safe escapes (<, >, &, =, ').
-    for (int variant = 0; variant < 16; variant++) {
-      out.add(json(s, (variant & 1) != 0, (variant & 2) != 0, (variant & 4) != 0,
-          (variant & 8) != 0));
+  private static void addTextForms(char[] s, FormSet out, List<Object> created) {
+    out.add(FormSet.meta(FormSet.TEXT, 0, 0), s);
+    if (s.length >= MIN_TOLERANT_RAW) {
+      char[] skeleton = withoutSeparators(s);
+      created.add(skeleton);
+      if (skeleton.length >= MIN_TOLERANT_RAW && !ValueQuality.isLowEntropy(CharBuffer.wrap(skeleton))) {
+        out.add(FormSet.meta(FormSet.TEXT, 0, FormSet.TOLERANT),
+            skeleton.length == s.length ? s : skeleton);
+      }
     }
-    // Percent-encoding: java.net.URLEncoder / HTML forms (space as '+', and the common
-    // "URLEncoder then + to %20" variant), RFC 3986, and JavaScript's encodeURIComponent, each with
-    // upper- and lower-case hex.
-    for (char[] hex : new char[][] {HEX_UPPER, HEX_LOWER}) {
-      out.add(percent(s, ".-*_", true, hex));
-      out.add(percent(s, ".-*_", false, hex));
-      out.add(percent(s, "-._~", false, hex));
-      out.add(percent(s, "-_.!~*'()", false, hex));
-    }
-    // Shell quoting.
-    if (s.indexOf('"') >= 0 || s.indexOf('\'') >= 0 || s.indexOf('\\') >= 0
-        || s.indexOf('$') >= 0 || s.indexOf('`') >= 0) {
-      out.add(escapeChars(s, "\\\"$`"));
-      out.add(s.replace("'", "'\\''"));
-      out.add(s.replace("'", "'\"'\"'"));
-      out.add(escapeChars(s, "\\\""));
-      out.add(escapeChars(s, "\\'"));
-    }
-    if (needsShellEscape(s)) {
-      out.add(shellBackslash(s));
+    out.add(FormSet.meta(FormSet.REVERSED, 0, 0), s);
+    Chars b = new Chars(s.length + 16);
+    try {
+      // JSON string escapes: Jackson's default, \\uXXXX for non-ASCII (both hex cases), "\/", and
+      // Gson's HTML-safe escapes (<, >, &, =, ').
+      for (int variant = 0; variant < 16; variant++) {
+        json(s, (variant & 1) != 0, (variant & 2) != 0, (variant & 4) != 0, (variant & 8) != 0, b);
+        addText(b, s, out, created);
+      }
+      // Percent-encoding: java.net.URLEncoder / HTML forms (space as '+', and the common
+      // "URLEncoder then + to %20" variant), RFC 3986, and JavaScript's encodeURIComponent, each
+      // with upper- and lower-case hex.
+      for (char[] hex : new char[][] {HEX_UPPER, HEX_LOWER}) {
+        percent(s, ".-*_", true, hex, b);
+        addText(b, s, out, created);
+        percent(s, ".-*_", false, hex, b);
+        addText(b, s, out, created);
+        percent(s, "-._~", false, hex, b);
+        addText(b, s, out, created);
+        percent(s, "-_.!~*'()", false, hex, b);
+        addText(b, s, out, created);
+      }
+      // Shell quoting.
+      if (indexOf(s, '"', 0) >= 0 || indexOf(s, '\'', 0) >= 0 || indexOf(s, '\\', 0) >= 0
+          || indexOf(s, '$', 0) >= 0 || indexOf(s, '`', 0) >= 0) {
+        escapeChars(s, "\\\"$`", b);
+        addText(b, s, out, created);
+        replaceQuote(s, "'\\''", b);
+        addText(b, s, out, created);
+        replaceQuote(s, "'\"'\"'", b);
+        addText(b, s, out, created);
+        escapeChars(s, "\\\"", b);
+        addText(b, s, out, created);
+        escapeChars(s, "\\'", b);
+        addText(b, s, out, created);
+      }
+      if (needsShellEscape(s)) {
+        shellBackslash(s, b);
+        addText(b, s, out, created);
+      }
+    } finally {
+      b.wipe();
     }
   }
 
-  private static void addByteForms(byte[] bytes, Set<String> out) {
-    out.add(hex(bytes, HEX_LOWER));
-    out.add(hex(bytes, HEX_UPPER));
-    for (Base64.Encoder enc :
-        new Base64.Encoder[] {Base64.getEncoder().withoutPadding(),
-            Base64.getUrlEncoder().withoutPadding()}) {
-      for (int align = 0; align < 3; align++) {
-        out.add(base64Core(enc, bytes, align));
+  /** Adds the builder's text as a form (sharing {@code same}'s array when equal), then clears it. */
+  private static void addText(Chars b, char[] same, FormSet out, List<Object> created) {
+    char[] form = b.equalsArray(same) ? same : b.toArray();
+    created.add(form);
+    out.add(FormSet.meta(FormSet.TEXT, 0, 0), form);
+    b.clear();
+  }
+
+  private static void addByteForms(byte[] bytes, FormSet out, List<Object> created) {
+    int hexFlags = FormSet.TOLERANT | FormSet.IGNORE_CASE;
+    out.add(FormSet.meta(FormSet.HEX, 0, hexFlags), bytes);
+    out.add(FormSet.meta(FormSet.HEX_BACKSLASH_X, 0, hexFlags), bytes);
+    out.add(FormSet.meta(FormSet.HEX_0X, 0, hexFlags), bytes);
+    out.add(FormSet.meta(FormSet.HEX_0X_COMMA, 0, hexFlags), bytes);
+    for (int align = 0; align < 3; align++) {
+      out.add(FormSet.meta(FormSet.BASE64, align, FormSet.TOLERANT), bytes);
+      out.add(FormSet.meta(FormSet.BASE64_URL, align, FormSet.TOLERANT), bytes);
+    }
+    for (int align = 0; align < 5; align++) {
+      out.add(FormSet.meta(FormSet.BASE32, align, hexFlags), bytes);
+    }
+    // base64 applied twice: each aligned standard form, itself at any alignment of the outer one.
+    for (int inner = 0; inner < 3; inner++) {
+      byte[] core = FormSet.base64CoreBytes(bytes, inner);
+      created.add(core);
+      if (core.length > 0) {
+        for (int align = 0; align < 3; align++) {
+          out.add(FormSet.meta(FormSet.BASE64, align, FormSet.TOLERANT), core);
+        }
       }
     }
+  }
+
+  /** UTF-8 of {@code chars} (null if they hold an unpaired surrogate; the text forms still apply). */
+  static byte @org.jspecify.annotations.Nullable [] utf8(char[] chars) {
+    CharsetEncoder enc = StandardCharsets.UTF_8.newEncoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer bb;
+    try {
+      bb = enc.encode(CharBuffer.wrap(chars));
+    } catch (CharacterCodingException e) {
+      return null;
+    }
+    byte[] out = new byte[bb.remaining()];
+    bb.get(out);
+    if (bb.hasArray()) {
+      Arrays.fill(bb.array(), (byte) 0);
+    }
+    return out;
   }
 
   /**
    * The base64 characters that depend only on {@code bytes} when they start {@code align} bytes
    * into a 3-byte group, whatever surrounds them. Neither padding nor the partial characters at the
-   * edges are included, so the form does not reveal the length or depend on neighbours.
+   * edges are included, so the form does not reveal the length or depend on neighbours. (The
+   * engine computes the same characters from {@link FormSet#charAt}; this one, from the JDK
+   * encoder, is what tests check it against.)
    */
   static String base64Core(Base64.Encoder enc, byte[] bytes, int align) {
     byte[] buf = new byte[align + bytes.length + 2];
@@ -136,35 +257,50 @@ final class Forms {
     return from >= to ? "" : all.substring(from, to);
   }
 
-  static String hex(byte[] bytes, char[] digits) {
-    char[] out = new char[bytes.length * 2];
-    for (int i = 0; i < bytes.length; i++) {
-      out[2 * i] = digits[(bytes[i] >> 4) & 0xF];
-      out[2 * i + 1] = digits[bytes[i] & 0xF];
+  /** Whether {@code c} may sit between the characters of a separator-tolerant form. */
+  static boolean isSeparator(char c) {
+    return c == ' ' || c == '\n' || c == '\r' || c == '\t' || c == ':' || c == '\f' || c == 0x0B;
+  }
+
+  static char[] withoutSeparators(char[] s) {
+    char[] out = new char[s.length];
+    int n = 0;
+    for (char c : s) {
+      if (!isSeparator(c)) {
+        out[n++] = c;
+      }
     }
-    return new String(out);
+    if (n == s.length) {
+      return out;
+    }
+    char[] trimmed = Arrays.copyOf(out, n);
+    Arrays.fill(out, '\0');
+    return trimmed;
   }
 
   /** A JSON string body, as Jackson writes it, with the optional escapes other writers use. */
-  static String json(
-      String s, boolean escapeNonAscii, boolean slash, boolean htmlSafe, boolean upperHex) {
+  static void json(char[] s, boolean escapeNonAscii, boolean slash, boolean htmlSafe,
+      boolean upperHex, Chars sb) {
     char[] hex = upperHex ? HEX_UPPER : HEX_LOWER;
-    StringBuilder sb = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+    for (char c : s) {
       switch (c) {
-        case '"' -> sb.append("\\\"");
-        case '\\' -> sb.append("\\\\");
-        case '\n' -> sb.append("\\n");
-        case '\r' -> sb.append("\\r");
-        case '\t' -> sb.append("\\t");
-        case '\b' -> sb.append("\\b");
-        case '\f' -> sb.append("\\f");
-        case '/' -> sb.append(slash ? "\\/" : "/");
+        case '"' -> sb.append('\\').append('"');
+        case '\\' -> sb.append('\\').append('\\');
+        case '\n' -> sb.append('\\').append('n');
+        case '\r' -> sb.append('\\').append('r');
+        case '\t' -> sb.append('\\').append('t');
+        case '\b' -> sb.append('\\').append('b');
+        case '\f' -> sb.append('\\').append('f');
+        case '/' -> {
+          if (slash) {
+            sb.append('\\');
+          }
+          sb.append('/');
+        }
         default -> {
           boolean html = htmlSafe && (c == '<' || c == '>' || c == '&' || c == '=' || c == '\'');
           if (c < 0x20 || html || (c > 0x7F && escapeNonAscii)) {
-            sb.append("\\u").append(hex[(c >> 12) & 0xF]).append(hex[(c >> 8) & 0xF])
+            sb.append('\\').append('u').append(hex[(c >> 12) & 0xF]).append(hex[(c >> 8) & 0xF])
                 .append(hex[(c >> 4) & 0xF]).append(hex[c & 0xF]);
           } else {
             sb.append(c);
@@ -172,13 +308,14 @@ final class Forms {
         }
       }
     }
-    return sb.toString();
   }
 
   /** Percent-encodes the UTF-8 bytes of {@code s}, keeping ASCII alphanumerics and {@code safe}. */
-  static String percent(String s, String safe, boolean spaceAsPlus, char[] hex) {
-    byte[] bytes = s.getBytes(StandardCharsets.UTF_8);
-    StringBuilder sb = new StringBuilder(bytes.length * 2);
+  static void percent(char[] s, String safe, boolean spaceAsPlus, char[] hex, Chars sb) {
+    byte[] bytes = utf8(s);
+    if (bytes == null) {
+      return;
+    }
     for (byte b : bytes) {
       int c = b & 0xFF;
       if ((c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9')
@@ -190,19 +327,28 @@ final class Forms {
         sb.append('%').append(hex[c >> 4]).append(hex[c & 0xF]);
       }
     }
-    return sb.toString();
+    Arrays.fill(bytes, (byte) 0);
   }
 
-  private static String escapeChars(String s, String special) {
-    StringBuilder sb = new StringBuilder(s.length() + 4);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+  private static void escapeChars(char[] s, String special, Chars sb) {
+    for (char c : s) {
       if (special.indexOf(c) >= 0) {
         sb.append('\\');
       }
       sb.append(c);
     }
-    return sb.toString();
+  }
+
+  private static void replaceQuote(char[] s, String replacement, Chars sb) {
+    for (char c : s) {
+      if (c == '\'') {
+        for (int i = 0; i < replacement.length(); i++) {
+          sb.append(replacement.charAt(i));
+        }
+      } else {
+        sb.append(c);
+      }
+    }
   }
 
   private static boolean isShellPlain(char c) {
@@ -210,9 +356,8 @@ final class Forms {
         || "_./-:=,+@%^".indexOf(c) >= 0 || c > 0x7F;
   }
 
-  private static boolean needsShellEscape(String s) {
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+  private static boolean needsShellEscape(char[] s) {
+    for (char c : s) {
       if (!isShellPlain(c) && c != '\n') {
         return true;
       }
@@ -221,15 +366,95 @@ final class Forms {
   }
 
   /** Bash {@code printf %q} style: a backslash before every shell-special character. */
-  private static String shellBackslash(String s) {
-    StringBuilder sb = new StringBuilder(s.length() + 8);
-    for (int i = 0; i < s.length(); i++) {
-      char c = s.charAt(i);
+  private static void shellBackslash(char[] s, Chars sb) {
+    for (char c : s) {
       if (!isShellPlain(c) && c != '\n') {
         sb.append('\\');
       }
       sb.append(c);
     }
-    return sb.toString();
+  }
+
+  private static int indexOf(char[] s, char c, int from) {
+    for (int i = from; i < s.length; i++) {
+      if (s[i] == c) {
+        return i;
+      }
+    }
+    return -1;
+  }
+
+  private static boolean startsWith(char[] s, String prefix) {
+    if (s.length < prefix.length()) {
+      return false;
+    }
+    for (int i = 0; i < prefix.length(); i++) {
+      if (s[i] != prefix.charAt(i)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  private static char[] replaceCrLf(char[] s) {
+    Chars b = new Chars(s.length);
+    for (int i = 0; i < s.length; i++) {
+      if (s[i] == '\r' && i + 1 < s.length && s[i + 1] == '\n') {
+        continue;
+      }
+      b.append(s[i]);
+    }
+    char[] out = b.toArray();
+    b.wipe();
+    return out;
+  }
+
+  /** A growable char buffer that can be wiped (a {@code StringBuilder} cannot). */
+  static final class Chars {
+    private char[] buf;
+    private int len;
+
+    Chars(int capacity) {
+      buf = new char[Math.max(16, capacity)];
+    }
+
+    Chars append(char c) {
+      if (len == buf.length) {
+        char[] bigger = Arrays.copyOf(buf, len * 2);
+        Arrays.fill(buf, '\0');
+        buf = bigger;
+      }
+      buf[len++] = c;
+      return this;
+    }
+
+    Chars append(char[] s) {
+      for (char c : s) {
+        append(c);
+      }
+      return this;
+    }
+
+    int length() {
+      return len;
+    }
+
+    boolean equalsArray(char[] other) {
+      return other.length == len && Arrays.equals(buf, 0, len, other, 0, len);
+    }
+
+    char[] toArray() {
+      return Arrays.copyOf(buf, len);
+    }
+
+    void clear() {
+      Arrays.fill(buf, 0, len, '\0');
+      len = 0;
+    }
+
+    void wipe() {
+      Arrays.fill(buf, '\0');
+      len = 0;
+    }
   }
 }

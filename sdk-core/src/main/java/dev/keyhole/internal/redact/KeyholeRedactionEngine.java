@@ -33,15 +33,23 @@ import org.slf4j.LoggerFactory;
  *
  * <p>Matches of all patterns are collected (overlapping ones included), merged when they overlap
  * or touch, and each merged range is replaced once: by the handle token of its secret, or by
- * {@link #GENERIC_TOKEN} when it covers several secrets. The text around each inserted token is
+ * {@link #GENERIC_TOKEN} when it covers several secrets, followed by the line breaks the range
+ * held (a wrapped form keeps the output's line structure). The text around each inserted token is
  * then scanned again, so the output never contains a live form and redaction is idempotent.
  *
- * <p>Security: the engine holds the forms of live values as {@code char[]} and wipes them when a
- * registration's grace period ends. Nothing it prints or throws contains a value or its length.
+ * <p>Security: the engine holds the sources of the forms of live values ({@link FormSet}: the
+ * value's characters and bytes, never the encoded text) and wipes them when a registration's grace
+ * period ends. Nothing it prints or throws contains a value or its length.
  */
 public final class KeyholeRedactionEngine implements RedactionEngine {
   /** The token for a range that covers several different secrets. */
   public static final String GENERIC_TOKEN = SecretHandle.PREFIX + "redacted";
+
+  /**
+   * The token of values registered from files the policy protects ({@code protect:}); where a
+   * granted handle has the same value, the granted handle's token wins.
+   */
+  public static final String PROTECTED_TOKEN = SecretHandle.PREFIX + "protected";
 
   private static final Logger LOG = LoggerFactory.getLogger(KeyholeRedactionEngine.class);
   private static final int MAX_ROUNDS = 4;
@@ -81,11 +89,11 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
   }
 
   private final class Entry implements Registration {
-    final List<char[]> forms;
+    final FormSet forms;
     final String token;
     long retireAtMillis = Long.MAX_VALUE; // guarded by lock
 
-    Entry(List<char[]> forms, String token) {
+    Entry(FormSet forms, String token) {
       this.forms = forms;
       this.token = token;
     }
@@ -102,7 +110,7 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
     }
 
     void wipe() {
-      forms.forEach(f -> Arrays.fill(f, '\0'));
+      forms.wipe();
     }
 
     @Override
@@ -117,7 +125,7 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
   public Registration register(SecretValue value, SecretHandle handle) {
     Objects.requireNonNull(value, "value");
     Objects.requireNonNull(handle, "handle");
-    List<char[]> forms;
+    FormSet forms;
     if (value.isBinary()) {
       byte[] bytes = value.revealBytes();
       try {
@@ -144,7 +152,9 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
       }
     }
     String token = handle.token();
-    forms.removeIf(f -> containsIgnoreCase(token, f) || containsIgnoreCase(GENERIC_TOKEN, f));
+    // A form that occurs inside a token would be found again in every redacted output.
+    forms.retain(i -> !insideToken(forms, i, token) && !insideToken(forms, i, GENERIC_TOKEN)
+        && !insideToken(forms, i, PROTECTED_TOKEN));
     Entry e = new Entry(forms, token);
     synchronized (lock) {
       entries.add(e);
@@ -153,7 +163,30 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
     return e;
   }
 
-  private List<char[]> textForms(char[] text, SecretHandle handle) {
+  /** Whether form {@code i} occurs in {@code token}, in any case (and with separators dropped). */
+  private static boolean insideToken(FormSet forms, int i, String token) {
+    char[] f = FormSet.materialize(forms.meta(i), forms.data(i));
+    try {
+      String t = token.toLowerCase(Locale.ROOT);
+      boolean tolerant = (forms.meta(i) & FormSet.TOLERANT) != 0;
+      for (String hay : tolerant ? List.of(t, t.replace(":", "")) : List.of(t)) {
+        for (int at = 0; at + f.length <= hay.length(); at++) {
+          boolean all = true;
+          for (int j = 0; j < f.length && all; j++) {
+            all = Character.toLowerCase(f[j]) == hay.charAt(at + j);
+          }
+          if (all) {
+            return true;
+          }
+        }
+      }
+      return false;
+    } finally {
+      Arrays.fill(f, '\0');
+    }
+  }
+
+  private FormSet textForms(char[] text, SecretHandle handle) {
     if (containsIgnoreCase(new String(text), SecretHandle.PREFIX)) {
       throw new SecretFormatException("The value of " + handle + " contains a handle token"
           + " prefix ('" + SecretHandle.PREFIX + "'); Keyhole cannot redact it without rewriting"
@@ -205,11 +238,6 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
     }
   }
 
-  private static boolean containsIgnoreCase(String haystack, char[] needle) {
-    return haystack.toLowerCase(Locale.ROOT)
-        .contains(new String(needle).toLowerCase(Locale.ROOT));
-  }
-
   private static boolean containsIgnoreCase(String haystack, String needle) {
     return haystack.toLowerCase(Locale.ROOT).contains(needle.toLowerCase(Locale.ROOT));
   }
@@ -242,24 +270,47 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
       });
       Map<String, Integer> tokenIds = new HashMap<>();
       List<String> tokens = new ArrayList<>();
-      List<char[]> patterns = new ArrayList<>();
-      int[] owners = new int[8];
       long nextExpiry = Long.MAX_VALUE;
+      int total = 0;
+      for (Entry e : entries) {
+        total += e.forms.size();
+      }
+      int[] meta = new int[total];
+      Object[] data = new Object[total];
+      int[] owners = new int[total];
+      long[] hashes = new long[total];
+      int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * total - 1));
+      int mask = (1 << bits) - 1;
+      int[] slots = new int[1 << bits]; // pattern index + 1; 0 = empty
+      int n = 0;
       for (Entry e : entries) {
         nextExpiry = Math.min(nextExpiry, e.retireAtMillis);
         int owner = tokenIds.computeIfAbsent(e.token, t -> {
           tokens.add(t);
           return tokens.size() - 1;
         });
-        for (char[] f : e.forms) {
-          if (patterns.size() == owners.length) {
-            owners = Arrays.copyOf(owners, owners.length * 2);
+        FormSet f = e.forms;
+        forms:
+        for (int i = 0; i < f.size(); i++) {
+          long h = f.hash(i);
+          int slot = (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+          while (slots[slot] != 0) {
+            int p = slots[slot] - 1;
+            if (hashes[p] == h && FormSet.sameChars(meta[p], data[p], f.meta(i), f.data(i))) {
+              meta[p] |= f.meta(i) & (FormSet.TOLERANT | FormSet.IGNORE_CASE);
+              owners[p] = mergeOwner(owners[p], owner, tokenIds.get(PROTECTED_TOKEN));
+              continue forms;
+            }
+            slot = (slot + 1) & mask;
           }
-          owners[patterns.size()] = owner;
-          patterns.add(f);
+          meta[n] = f.meta(i);
+          data[n] = f.data(i);
+          owners[n] = owner;
+          hashes[n] = h;
+          slots[slot] = ++n;
         }
       }
-      Matcher m = Matcher.build(dedupe(patterns, owners), owners);
+      Matcher m = Matcher.build(n, meta, data, owners);
       Snapshot fresh = new Snapshot(m, tokens.toArray(new String[0]), version, nextExpiry);
       snapshot = fresh;
       return fresh;
@@ -267,35 +318,20 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
   }
 
   /**
-   * Drops exact duplicate patterns (the same form registered twice), keeping the owner of the
-   * first, or {@link MatchList#MIXED} if two secrets with different tokens share a form. Rewrites
-   * {@code owners} in place to stay parallel to the returned list.
+   * The owner of a form that two registrations share: theirs if the same, the other one if one is
+   * a protected file's value (a granted handle names it better), else {@link MatchList#MIXED}.
    */
-  private static List<char[]> dedupe(List<char[]> patterns, int[] owners) {
-    int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * patterns.size() - 1));
-    int mask = (1 << bits) - 1;
-    int[] slots = new int[1 << bits]; // index in out + 1; 0 = empty
-    List<char[]> out = new ArrayList<>(patterns.size());
-    for (int i = 0; i < patterns.size(); i++) {
-      char[] p = patterns.get(i);
-      int slot = (Arrays.hashCode(p) * 0x9E3779B9) >>> (32 - bits);
-      int prev = -1;
-      while (slots[slot] != 0) {
-        if (Arrays.equals(out.get(slots[slot] - 1), p)) {
-          prev = slots[slot] - 1;
-          break;
-        }
-        slot = (slot + 1) & mask;
-      }
-      if (prev < 0) {
-        owners[out.size()] = owners[i];
-        out.add(p);
-        slots[slot] = out.size();
-      } else if (owners[prev] != owners[i]) {
-        owners[prev] = MatchList.MIXED;
-      }
+  private static int mergeOwner(int a, int b, @Nullable Integer protectedOwner) {
+    if (a == b) {
+      return a;
     }
-    return out;
+    if (protectedOwner != null && a == protectedOwner) {
+      return b;
+    }
+    if (protectedOwner != null && b == protectedOwner) {
+      return a;
+    }
+    return MatchList.MIXED;
   }
 
   // ---------------------------------------------------------------- scanning
@@ -333,6 +369,13 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
         sb.append(current, pos, ranges.start(i));
         tokenAt[2 * i] = sb.length();
         sb.append(s.token(ranges.owner(i)));
+        // The replaced range keeps its line breaks, so the output keeps its line structure.
+        for (int p = ranges.start(i); p < ranges.end(i); p++) {
+          char c = current.charAt(p);
+          if (c == '\n' || c == '\r') {
+            sb.append(c);
+          }
+        }
         tokenAt[2 * i + 1] = sb.length();
         pos = ranges.end(i);
       }
@@ -344,12 +387,11 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
       }
       // A pattern could only match now by overlapping an inserted token: scan near each token.
       matches = null;
-      int reach = s.matcher.maxLen - 1;
       int windowFrom = 0;
       int windowTo = -1;
       for (int i = 0; i < ranges.size(); i++) {
-        int from = Math.max(0, tokenAt[2 * i] - reach);
-        int to = Math.min(currentEnd, tokenAt[2 * i + 1] + reach);
+        int from = s.matcher.reachBefore(current, tokenAt[2 * i]);
+        int to = s.matcher.reachAfter(current, tokenAt[2 * i + 1]);
         if (from > windowTo) {
           if (windowTo >= 0) {
             matches = s.matcher.scan(current, windowFrom, windowTo, matches, false);
@@ -385,7 +427,7 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
   public MatcherStats matcherStats() {
     Matcher m = snapshot().matcher;
     return new MatcherStats(m.patternCount, m.minLen == Integer.MAX_VALUE ? 0 : m.minLen, m.maxLen,
-        m.step, m.footprintBytes());
+        m.step, m.window, m.footprintBytes());
   }
 
   /** Forces a rebuild of the matcher (as after a registration) and returns the new stats. */
@@ -403,9 +445,11 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
    * @param minLength shortest pattern
    * @param maxLength longest pattern
    * @param step sampling step of the scan
-   * @param footprintBytes approximate retained heap of the matcher
+   * @param window characters a q-gram of the scan may span (separators included)
+   * @param footprintBytes approximate retained heap of the matcher, the source arrays of its
+   *     forms included
    */
-  public record MatcherStats(int patterns, int minLength, int maxLength, int step,
+  public record MatcherStats(int patterns, int minLength, int maxLength, int step, int window,
       long footprintBytes) {}
 
   @Override

@@ -3,272 +3,380 @@ package dev.keyhole.internal.redact;
 import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
-import java.util.List;
+import java.util.Arrays;
 import org.jspecify.annotations.Nullable;
 
 /**
- * An immutable multi-pattern matcher for long, random patterns (secret values and their encodings).
+ * An immutable multi-pattern matcher for long, random patterns (the forms of secret values), with
+ * separator tolerance as a property of the matcher: a {@link FormSet#TOLERANT} form also matches
+ * when line breaks, spaces, tabs or colons sit between any two of its characters (up to {@link
+ * #MAX_GAP} in a row), wherever the wrapping of the output put them.
  *
- * <p>How it works. Let {@code L} be the shortest pattern and {@code q = min(8, L)}. Every
- * occurrence of a pattern of length {@code >= L} contains, at some offset {@code k < s} (where
- * {@code s = L - q + 1}, capped at {@link #MAX_STEP}), the q-gram that starts at a text position
- * that is a multiple of {@code s}. So the scan only hashes the q-gram at every {@code s}-th
- * position and probes a compact filter holding the hashes of each pattern's first {@code s}
- * q-grams. The filter is a table of 64-bit buckets, each holding four 15-bit fingerprints (high
- * bit set), so a probe is one memory read and a SWAR compare, and a false positive costs about one
- * probe in ten thousand. Only on a filter hit are the {@code s} possible start positions looked up
- * in a second table keyed by each pattern's first q-gram, and candidates compared exactly.
+ * <p>How it works. The scan reads a q-gram ({@code q = min(8, shortest pattern)}) at every
+ * {@code s}-th text position ({@code s} up to {@link #MAX_STEP}), hashes it and probes a compact
+ * filter. The q-gram is taken over the <em>skeleton</em> of the text: separator characters (every
+ * byte up to space, and the colon) are skipped, within a window of {@link #window} characters, and
+ * ASCII letters are folded to lower case. A text window without separators (most of them) costs one
+ * 8-byte read and a SWAR test; otherwise the kept bytes are gathered from the window.
  *
- * <p>Random patterns rarely share q-grams with ordinary text, so the scan runs at a fraction of a
- * memory read per character, independently of the number of patterns; the tables are sized to
- * the pattern count, not to an automaton over the pattern text.
+ * <p>Why it finds every occurrence. Let an occurrence start at {@code p}; the first sample {@code
+ * t >= p} lies fewer than {@code s} characters after it, so fewer than {@code s} skeleton
+ * characters of the occurrence precede {@code t}. For a tolerant form the skeleton q-gram at
+ * {@code t} is therefore the form's q-gram at an offset {@code k < s}; for an exact form it is the
+ * form's own skeleton q-gram at raw offset {@code t - p < s}. The filter holds, for every pattern,
+ * exactly those first {@code s} q-grams, so a wrap position (which depends on what precedes the
+ * secret) never matters. A filter hit checks the {@code s} possible starts: the skeleton q-gram
+ * there is looked up among the patterns' first q-grams (a sorted table), and candidates are
+ * verified character by character (skipping separators for tolerant forms, ignoring case where the
+ * form says so). A tolerant occurrence is found as long as any 8 of its characters lie within the
+ * window (about 3 separator characters per character on average, more in short runs).
  *
- * <p>Security: holds the pattern characters in {@link #pool}; never prints them. The per-thread
- * scan buffer is wiped at the end of every scan.
+ * <p>The filter is a blocked Bloom filter: one 64-bit word per probe with {@link #K} bits set per
+ * q-gram, about {@link #BITS_PER_ENTRY} bits per entry (a false positive costs about one probe in
+ * four hundred, and only a wasted look at the candidates). It needs no probing sequence, so a probe
+ * is one memory read and a mask compare, and the build only ORs bits. Patterns are described by
+ * {@link FormSet} (a kind over a shared source array), so the heap holds each value's bytes once
+ * rather than two dozen encoded copies.
+ *
+ * <p>Security: holds references to the source arrays of the forms; never prints them. The
+ * per-thread scan buffer is wiped at the end of every scan.
  */
 final class Matcher {
   /** Largest sampling step; bounds the filter at {@code MAX_STEP} entries per pattern. */
-  static final int MAX_STEP = 16;
+  static final int MAX_STEP = 24;
 
   static final int MAX_Q = 8;
+
+  /** Characters a text q-gram may span (more when a registered value itself needs it). */
+  static final int MIN_WINDOW = 32;
+
+  /** Separator characters allowed in a row between two characters of a tolerant form. */
+  static final int MAX_GAP = 16;
 
   /** Characters copied per chunk into the scan buffer. */
   private static final int CHUNK = 8192;
 
-  private static final ThreadLocal<byte[]> SCAN_BUFFER = ThreadLocal.withInitial(() -> new byte[CHUNK]);
+  /** Filter bits per entry (q-gram of a pattern at one of its first {@code step} offsets). */
+  static final int BITS_PER_ENTRY = 16;
+
+  /** Bits set per entry in the filter's word. */
+  static final int K = 5;
+
+  private static final ThreadLocal<byte[]> SCAN_BUFFER =
+      ThreadLocal.withInitial(() -> new byte[CHUNK + MIN_WINDOW + 8]);
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
   private static final long M1 = 0x9E3779B97F4A7C15L;
   private static final long M2 = 0xBF58476D1CE4E5B9L;
-  private static final long LANE_ONES = 0x0001000100010001L;
-  private static final long LANE_HIGH = 0x8000800080008000L;
+  private static final long BYTE_HIGH = 0x8080808080808080L;
+  private static final long LOW7 = 0x7F7F7F7F7F7F7F7FL;
+  private static final long BELOW_0X21 = 0x5F5F5F5F5F5F5F5FL;
+  private static final long COLONS = 0x3A3A3A3A3A3A3A3AL;
+  private static final long FOLD = 0x2020202020202020L;
+
+  /**
+   * Byte compaction without a shuffle instruction: for each 8-bit keep mask, three masks of the
+   * bytes that move right by 1, 2 and 4 places (the distance each kept byte travels, bit by bit,
+   * least significant first, which never lets a moving byte land on one that stays).
+   */
+  private static final long[] COMPRESS = new long[256 * 3];
+
+  static {
+    for (int m = 0; m < 256; m++) {
+      int[] pos = new int[8];
+      int[] dist = new int[8];
+      int n = 0;
+      for (int i = 0; i < 8; i++) {
+        if ((m >> i & 1) != 0) {
+          pos[n] = i;
+          dist[n] = i - n;
+          n++;
+        }
+      }
+      for (int stage = 0; stage < 3; stage++) {
+        long mv = 0;
+        for (int k = 0; k < n; k++) {
+          if ((dist[k] >> stage & 1) != 0) {
+            mv |= 0xFFL << (8 * pos[k]);
+            pos[k] -= 1 << stage;
+          }
+        }
+        COMPRESS[3 * m + stage] = mv;
+      }
+    }
+  }
 
   static final Matcher EMPTY = new Matcher();
 
   final int patternCount;
   final int minLen;
   final int maxLen;
+  /** The longest stretch of text one match can cover (separators of tolerant forms included). */
+  final int maxExtent;
   final int q;
   final int step;
+  final int window;
+  /** Whether some pattern starts with a character the q-gram skips (then any position may start). */
+  private final boolean separatorStart;
+
+  private final long qMask;
+  private final long qHigh;
+  private final long qFold;
 
   private final long[] filter;
-  private final int filterShift;
-  private final int filterMask;
+  private final int words;
 
-  private final int[] gramKeys;
-  private final int[] gramHeads;
-  private final int gramShift;
-  private final int gramMask;
-  private final int[] nextSameGram;
+  /** First-q-gram key of each pattern, sorted (unsigned); patterns are stored in this order. */
+  private final int[] firstKeys;
+  private final int[] dir;
+  private final int dirShift;
 
-  private final int[] patOffset;
-  /** Pattern length; negative when the pattern is stored as UTF-16 (two pool bytes per char). */
-  private final int[] patLen;
-
-  private final int[] patOwner;
-  private final byte[] pool;
+  private final int[] meta;
+  private final Object[] data;
+  private final int[] len;
+  private final int[] owner;
 
   private Matcher() {
     patternCount = 0;
     minLen = Integer.MAX_VALUE;
     maxLen = 0;
+    maxExtent = 0;
     q = MAX_Q;
     step = 1;
+    window = MIN_WINDOW;
+    separatorStart = false;
+    qMask = -1L;
+    qHigh = BYTE_HIGH;
+    qFold = FOLD;
     filter = new long[1];
-    filterShift = 63;
-    filterMask = 0;
-    gramKeys = new int[1];
-    gramHeads = new int[1];
-    gramShift = 63;
-    gramMask = 0;
-    nextSameGram = new int[0];
-    patOffset = new int[0];
-    patLen = new int[0];
-    patOwner = new int[0];
-    pool = new byte[0];
+    words = 1;
+    firstKeys = new int[0];
+    dir = new int[] {0, 0};
+    dirShift = 31;
+    meta = new int[0];
+    data = new Object[0];
+    len = new int[0];
+    owner = new int[0];
   }
 
   /**
    * Builds a matcher.
    *
-   * @param patterns the patterns (at least one character each; copied)
+   * @param n number of patterns
+   * @param metaIn each pattern's kind, alignment and flags ({@link FormSet#meta})
+   * @param dataIn each pattern's source array (not copied: the engine owns and wipes them)
    * @param owners for each pattern, the id reported with its matches
    */
-  static Matcher build(List<char[]> patterns, int[] owners) {
-    return patterns.isEmpty() ? EMPTY : new Matcher(patterns, owners);
+  static Matcher build(int n, int[] metaIn, Object[] dataIn, int[] owners) {
+    return n == 0 ? EMPTY : new Matcher(n, metaIn, dataIn, owners);
   }
 
-  private Matcher(List<char[]> patterns, int[] owners) {
-    int n = patterns.size();
+  private Matcher(int n, int[] metaIn, Object[] dataIn, int[] owners) {
     patternCount = n;
+    int[] lens = new int[n];
     int min = Integer.MAX_VALUE;
     int max = 0;
-    long poolSize = 0;
-    for (char[] p : patterns) {
-      min = Math.min(min, p.length);
-      max = Math.max(max, p.length);
-      poolSize += isLatin1(p) ? p.length : 2L * p.length;
+    long extent = 0;
+    int minKept = MAX_Q;
+    boolean sepStart = false;
+    // Lengths, the fewest kept characters (q), and whether a pattern starts with a skipped one.
+    // Only text forms can hold skipped characters; encoded forms are their own skeleton.
+    for (int i = 0; i < n; i++) {
+      int m = metaIn[i];
+      int l = FormSet.length(m, dataIn[i]);
+      lens[i] = l;
+      min = Math.min(min, l);
+      max = Math.max(max, l);
+      boolean tolerant = (m & FormSet.TOLERANT) != 0;
+      extent = Math.max(extent, tolerant ? l + (long) (l - 1) * MAX_GAP : l);
+      if (FormSet.mayHoldSkipped(m)) {
+        char[] c = (char[]) dataIn[i];
+        boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+        int kept = 0;
+        for (int j = 0; j < l && kept < MAX_Q; j++) {
+          if (!isSkipped(c[rev ? l - 1 - j : j])) {
+            kept++;
+          }
+        }
+        minKept = Math.min(minKept, kept);
+        sepStart |= isSkipped(c[rev ? l - 1 : 0]);
+      } else {
+        minKept = Math.min(minKept, l);
+      }
     }
-    if (poolSize > Integer.MAX_VALUE - 16) {
-      throw new IllegalArgumentException("Too many redaction patterns");
+    if (minKept == 0) {
+      throw new IllegalArgumentException("A redaction pattern consists of separators only");
     }
     minLen = min;
     maxLen = max;
-    q = Math.min(MAX_Q, min);
-    step = Math.min(MAX_STEP, min - q + 1);
+    maxExtent = (int) Math.min(Integer.MAX_VALUE / 2, extent);
+    separatorStart = sepStart;
+    q = minKept;
+    qMask = q == 8 ? -1L : (1L << (8 * q)) - 1;
+    qHigh = BYTE_HIGH & qMask;
+    qFold = FOLD & qMask;
 
-    pool = new byte[(int) poolSize];
-    patOffset = new int[n];
-    patLen = new int[n];
-    patOwner = java.util.Arrays.copyOf(owners, n);
-    int off = 0;
+    // The step: every pattern must have a complete q-gram at each of its first s offsets.
+    int s = MAX_STEP;
     for (int i = 0; i < n; i++) {
-      off = store(patterns.get(i), i, off);
-    }
-
-    // Filter: four 16-bit lanes per bucket, about a third of the lanes used, so that few buckets
-    // are full (a full bucket sends the probe on to the next one).
-    long entries = (long) n * step;
-    int bucketBits = Math.max(4, 64 - Long.numberOfLeadingZeros(Math.max(1, entries * 10 / 14)));
-    filter = new long[1 << bucketBits];
-    filterShift = 64 - bucketBits;
-    filterMask = (1 << bucketBits) - 1;
-
-    // First-gram table: open addressing, at most 50% full.
-    int gramBits = Math.max(4, 64 - Long.numberOfLeadingZeros(2L * n - 1));
-    gramKeys = new int[1 << gramBits];
-    gramHeads = new int[1 << gramBits];
-    gramShift = 64 - gramBits;
-    gramMask = (1 << gramBits) - 1;
-    nextSameGram = new int[n];
-
-    for (int i = 0; i < n; i++) {
-      index(patterns.get(i), i);
-    }
-  }
-
-  /** Adds pattern {@code i}'s first {@code step} q-grams to the filter and its first to the table. */
-  private void index(char[] p, int i) {
-    // Rolling: gram k+1 is gram k shifted by one character.
-    long g = gram(p, 0, q);
-    long h0 = mix(g);
-    addToFilter(h0);
-    int top = 8 * (q - 1);
-    for (int k = 1; k < step; k++) {
-      g = (g >>> 8) | (fold(p[k + q - 1]) << top);
-      addToFilter(mix(g));
-    }
-    int key = (int) h0;
-    int slot = (int) (h0 >>> gramShift);
-    while (gramHeads[slot] != 0 && gramKeys[slot] != key) {
-      slot = (slot + 1) & gramMask;
-    }
-    gramKeys[slot] = key;
-    nextSameGram[i] = gramHeads[slot];
-    gramHeads[slot] = i + 1;
-  }
-
-  /** Copies pattern {@code i} into the pool at {@code off}; returns the next free offset. */
-  private int store(char[] p, int i, int off) {
-    patOffset[i] = off;
-    if (isLatin1(p)) {
-      patLen[i] = p.length;
-      for (char c : p) {
-        pool[off++] = (byte) c;
+      int m = metaIn[i];
+      int l = lens[i];
+      if (!FormSet.mayHoldSkipped(m)) {
+        s = Math.min(s, l - q + 1);
+        continue;
       }
-    } else {
-      patLen[i] = -p.length;
-      for (char c : p) {
-        pool[off++] = (byte) (c >>> 8);
-        pool[off++] = (byte) c;
-      }
-    }
-    return off;
-  }
-
-  private static boolean isLatin1(char[] p) {
-    for (char c : p) {
-      if (c > 0xFF) {
-        return false;
-      }
-    }
-    return true;
-  }
-
-  private void addToFilter(long h) {
-    long fp = fingerprint(h);
-    int b = (int) (h >>> filterShift);
-    while (true) {
-      long word = filter[b];
-      if (hasLane(word, fp)) {
-        return;
-      }
-      for (int lane = 0; lane < 4; lane++) {
-        if (((word >>> (16 * lane)) & 0xFFFF) == 0) {
-          filter[b] = word | (fp << (16 * lane));
-          return;
+      char[] c = (char[]) dataIn[i];
+      boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+      int kept = 0;
+      int j = l - 1;
+      for (; j >= 0; j--) {
+        if (!isSkipped(c[rev ? l - 1 - j : j]) && ++kept == q) {
+          break;
         }
       }
-      b = (b + 1) & filterMask;
+      s = Math.min(s, j + 1);
+    }
+    step = Math.max(1, s);
+
+    // The filter holds each pattern's q-grams at its first `step` offsets. Patterns are then stored
+    // sorted by the key of their first q-gram.
+    long entries = (long) n * step;
+    words = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8,
+        (entries * BITS_PER_ENTRY + 63) / 64));
+    filter = new long[words];
+    long[] order = new long[n];
+    int win = MIN_WINDOW;
+    int need = step + q - 1;
+    char[] scratch = new char[need];
+    long[] kept = new long[MAX_STEP + MAX_Q];
+    int[] keptAt = new int[MAX_STEP + MAX_Q];
+    for (int i = 0; i < n; i++) {
+      int m = metaIn[i];
+      Object d = dataIn[i];
+      int k = 0;
+      if (!FormSet.mayHoldSkipped(m)) {
+        FormSet.fill(m, d, scratch, need);
+        for (int j = 0; j < need; j++) {
+          kept[j] = fold(scratch[j]);
+          keptAt[j] = j;
+        }
+      } else {
+        char[] c = (char[]) d;
+        boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+        int l = lens[i];
+        int keptFromLast = 0;
+        for (int j = 0; j < l; j++) {
+          char ch = c[rev ? l - 1 - j : j];
+          if (isSkipped(ch)) {
+            continue;
+          }
+          if (k == kept.length) {
+            kept = Arrays.copyOf(kept, k * 2);
+            keptAt = Arrays.copyOf(keptAt, k * 2);
+          }
+          kept[k] = fold(ch);
+          keptAt[k] = j;
+          k++;
+          if (j >= step - 1 && ++keptFromLast == q) {
+            break;
+          }
+        }
+      }
+      boolean tolerant = (m & FormSet.TOLERANT) != 0;
+      int first = 0;
+      int gFirst = -1;
+      long g = 0;
+      long firstHash = 0;
+      for (int r = 0; r < step; r++) {
+        while (keptAt[first] < r) {
+          first++;
+        }
+        if (first != gFirst) {
+          if (gFirst >= 0 && first == gFirst + 1) {
+            g = (g >>> 8) | (kept[first + q - 1] << (8 * (q - 1)));
+          } else {
+            g = 0;
+            for (int x = 0; x < q; x++) {
+              g |= kept[first + x] << (8 * x);
+            }
+          }
+          gFirst = first;
+          long h = mix(g);
+          if (r == 0) {
+            firstHash = h;
+          }
+          filter[word(h)] |= bits(h);
+        }
+        int span = keptAt[first + q - 1] + 1 - r;
+        win = Math.max(win, tolerant ? span + MIN_WINDOW - MAX_Q : span);
+      }
+      order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
+    }
+    window = win;
+    Arrays.sort(order);
+    firstKeys = new int[n];
+    meta = new int[n];
+    data = new Object[n];
+    len = new int[n];
+    owner = new int[n];
+    for (int x = 0; x < n; x++) {
+      int i = (int) order[x];
+      firstKeys[x] = (int) (order[x] >>> 32) ^ Integer.MIN_VALUE;
+      meta[x] = metaIn[i];
+      data[x] = dataIn[i];
+      len[x] = lens[i];
+      owner[x] = owners[i];
+    }
+    int dirBits = Math.max(1, Math.min(24, 31 - Integer.numberOfLeadingZeros(n)));
+    dirShift = 32 - dirBits;
+    dir = new int[(1 << dirBits) + 1];
+    int x = 0;
+    for (int b = 0; b <= 1 << dirBits; b++) {
+      while (x < n && (firstKeys[x] >>> dirShift) < b) {
+        x++;
+      }
+      dir[b] = x;
     }
   }
 
-  private static long fingerprint(long h) {
-    return ((h >>> 16) & 0x7FFF) | 0x8000;
+  private static char at(int m, Object d, int j) {
+    return FormSet.kind(m) == FormSet.TEXT ? ((char[]) d)[j] : FormSet.charAt(m, d, j);
   }
 
-  private static boolean hasLane(long word, long fp) {
-    long x = word ^ (fp * LANE_ONES);
-    return ((x - LANE_ONES) & ~x & LANE_HIGH) != 0;
+  /** Whether the q-gram skips {@code c}: its low byte is at most a space, or a colon. */
+  static boolean isSkipped(char c) {
+    int b = c & 0xFF;
+    return b <= 0x20 || b == 0x3A;
+  }
+
+  /** The low byte of {@code c}, ASCII letters in lower case (other bytes may fold too: harmless). */
+  private static long fold(char c) {
+    return (c & 0xFF) | 0x20;
+  }
+
+  /** One bit (the high bit of its byte) per skipped byte of {@code x}. */
+  private static long skippedBytes(long x) {
+    long below = ~(((x & LOW7) + BELOW_0X21) | x) & BYTE_HIGH;
+    long y = x ^ COLONS;
+    long colon = ~(((y & LOW7) + LOW7) | y) & BYTE_HIGH;
+    return below | colon;
+  }
+
+  private int word(long h) {
+    return (int) (((h >>> 32) * words) >>> 32);
+  }
+
+  /** The {@link #K} bits of {@code h} in its filter word. */
+  private static long bits(long h) {
+    return (1L << h) | (1L << (h >>> 6)) | (1L << (h >>> 12)) | (1L << (h >>> 18))
+        | (1L << (h >>> 24));
   }
 
   private static long mix(long g) {
     long h = g * M1;
     h ^= h >>> 32;
     return h * M2;
-  }
-
-  /**
-   * Folds a char to its low byte: exact for Latin-1 text. Other characters collide more often,
-   * which only costs extra verification (matches are always compared exactly). The low byte is
-   * what {@link String#getBytes(int, int, byte[], int)} copies, so the scan reads 8 characters as
-   * one {@code long}.
-   */
-  private static long fold(char c) {
-    return c & 0xFF;
-  }
-
-  private static long gram(char[] p, int at, int q) {
-    long g = 0;
-    for (int j = 0; j < q; j++) {
-      g |= fold(p[at + j]) << (8 * j);
-    }
-    return g;
-  }
-
-  private static long gram(String s, int at, int q) {
-    long g = 0;
-    for (int j = 0; j < q; j++) {
-      g |= fold(s.charAt(at + j)) << (8 * j);
-    }
-    return g;
-  }
-
-  /** Whether the filter may hold the q-gram hash {@code h}. */
-  private boolean filterHit(long h) {
-    long fp = fingerprint(h);
-    int b = (int) (h >>> filterShift);
-    while (true) {
-      long word = filter[b];
-      if (hasLane(word, fp)) {
-        return true;
-      }
-      if ((word & LANE_HIGH) != LANE_HIGH) {
-        return false;
-      }
-      b = (b + 1) & filterMask;
-    }
   }
 
   /**
@@ -279,50 +387,47 @@ final class Matcher {
    * @param firstOnly stop at the first match (pass a null {@code out})
    * @return {@code out}, or the list allocated for the first match, or null when nothing matched
    */
+  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): low bytes on purpose
   @Nullable MatchList scan(String text, int from, int to, @Nullable MatchList out, boolean firstOnly) {
-    if (patternCount == 0) {
+    if (patternCount == 0 || to - from < q) {
       return out;
     }
-    final int last = to - q;
-    final int s = step;
-    if (q == MAX_Q) {
-      return scan8(text, from, to, out, firstOnly);
+    byte[] buf = SCAN_BUFFER.get();
+    if (buf.length < CHUNK + window + 8) {
+      buf = new byte[CHUNK + window + 8];
+      SCAN_BUFFER.set(buf);
     }
-    for (int t = from; t <= last; t += s) {
-      if (filterHit(mix(gram(text, t, q)))) {
-        out = candidates(text, from, to, t, out);
-        if (firstOnly && out != null) {
-          return out;
-        }
-      }
-    }
-    return out;
-  }
-
-  /**
-   * The hot loop for 8-character q-grams: copies the text chunk by chunk into a reusable byte
-   * buffer (an array copy for Latin-1 strings) and reads each sampled q-gram as one {@code long}.
-   */
-  @SuppressWarnings("deprecation") // String.getBytes(int, int, byte[], int): low bytes on purpose
-  private @Nullable MatchList scan8(
-      String text, int from, int to, @Nullable MatchList out, boolean firstOnly) {
     final int s = step;
     final long[] f = filter;
-    final int shift = filterShift;
-    final byte[] buf = SCAN_BUFFER.get();
+    final long nw = words;
+    final long mask = qMask;
+    final long high = qHigh;
+    final long fold = qFold;
+    final int last = to - q;
     int used = 0;
     try {
       int t = from;
-      while (t + MAX_Q <= to) {
+      while (t <= last) {
         int base = t;
-        int end = Math.min(to, base + CHUNK);
-        text.getBytes(base, end, buf, 0);
-        used = Math.max(used, end - base);
-        int lim = end - MAX_Q;
-        for (; t <= lim; t += s) {
-          long h = mix((long) LONG_LE.get(buf, t - base));
-          long word = f[(int) (h >>> shift)];
-          if (hasLane(word, fingerprint(h)) || ((word & LANE_HIGH) == LANE_HIGH && filterHit(h))) {
+        int chunkEnd = Math.min(last + 1, base + CHUNK);
+        int copyEnd = Math.min(to, chunkEnd + window);
+        text.getBytes(base, copyEnd, buf, 0);
+        used = Math.max(used, copyEnd - base);
+        for (; t < chunkEnd; t += s) {
+          int off = t - base;
+          long x = (long) LONG_LE.get(buf, off);
+          long g;
+          if ((skippedBytes(x) & high) == 0) {
+            g = (x | fold) & mask;
+          } else {
+            g = skeletonGram(buf, off, Math.min(copyEnd, t + window) - base);
+            if (g == 0) {
+              continue;
+            }
+          }
+          long h = mix(g);
+          long bits = bits(h);
+          if ((f[(int) (((h >>> 32) * nw) >>> 32)] & bits) == bits) {
             out = candidates(text, from, to, t, out);
             if (firstOnly && out != null) {
               return out;
@@ -333,8 +438,75 @@ final class Matcher {
       return out;
     } finally {
       // The buffer outlives the call (one per thread): leave no copy of the scanned text in it.
-      java.util.Arrays.fill(buf, 0, used, (byte) 0);
+      Arrays.fill(buf, 0, used, (byte) 0);
     }
+  }
+
+  /**
+   * The first {@code q} kept bytes of {@code buf[off, end)}, folded, or 0 when there are fewer
+   * (a complete q-gram is never 0: every folded byte has bit 5 set). The first 16 bytes are
+   * compacted without branches; longer runs of separators take a loop.
+   */
+  private long skeletonGram(byte[] buf, int off, int end) {
+    long x0 = (long) LONG_LE.get(buf, off);
+    long x1 = (long) LONG_LE.get(buf, off + 8);
+    long keep0 = ~skippedBytes(x0) & BYTE_HIGH;
+    long keep1 = ~skippedBytes(x1) & BYTE_HIGH;
+    int avail = end - off;
+    if (avail < 16) {
+      keep1 = avail <= 8 ? 0 : keep1 & ((1L << (8 * (avail - 8))) - 1);
+      keep0 = avail >= 8 ? keep0 : keep0 & ((1L << (8 * avail)) - 1);
+    }
+    int n0 = Long.bitCount(keep0);
+    long g = compress(x0, keep0);
+    if (n0 < 8) {
+      g |= compress(x1, keep1) << (8 * n0);
+    }
+    int n = n0 + Long.bitCount(keep1);
+    if (n >= q) {
+      return (g & qMask) | qFold;
+    }
+    for (int p = off + 16; p < end; p += 8) {
+      long x = (long) LONG_LE.get(buf, p);
+      long keep = ~skippedBytes(x) & BYTE_HIGH;
+      if (end - p < 8) {
+        keep &= (1L << (8 * (end - p))) - 1;
+      }
+      g |= compress(x, keep) << (8 * n); // n < q <= 8 here
+      n += Long.bitCount(keep);
+      if (n >= q) {
+        return (g & qMask) | qFold;
+      }
+    }
+    return 0;
+  }
+
+  /** The bytes of {@code x} whose high bit is set in {@code keep}, moved to the low end. */
+  private static long compress(long x, long keep) {
+    int m = (int) (((keep >>> 7) * 0x0102040810204080L) >>> 56);
+    long v = x & ((keep >>> 7) * 0xFF);
+    long mv = COMPRESS[3 * m];
+    v = (v & ~mv) | ((v & mv) >>> 8);
+    mv = COMPRESS[3 * m + 1];
+    v = (v & ~mv) | ((v & mv) >>> 16);
+    mv = COMPRESS[3 * m + 2];
+    return (v & ~mv) | ((v & mv) >>> 32);
+  }
+
+  /** The same q-gram read from the characters of {@code text[at, end)}, or 0. */
+  private long skeletonGram(String text, int at, int end) {
+    long g = 0;
+    int n = 0;
+    for (int p = at; p < end; p++) {
+      char c = text.charAt(p);
+      if (!isSkipped(c)) {
+        g |= fold(c) << (8 * n);
+        if (++n == q) {
+          return g;
+        }
+      }
+    }
+    return 0;
   }
 
   /** Checks every pattern start that the sample at {@code t} is responsible for. */
@@ -345,84 +517,185 @@ final class Matcher {
       if (start < from) {
         break;
       }
-      for (int p = firstWithGram(mix(gram(text, start, q))); p != 0; p = nextSameGram[p - 1]) {
-        int i = p - 1;
-        int len = Math.abs(patLen[i]);
-        if (start + len <= to && regionMatches(text, start, i, len)) {
-          if (out == null) {
-            out = new MatchList();
+      if (!separatorStart && isSkipped(text.charAt(start))) {
+        continue;
+      }
+      long g = skeletonGram(text, start, Math.min(to, start + window));
+      if (g == 0) {
+        continue;
+      }
+      int key = (int) mix(g);
+      for (int i = dir[key >>> dirShift], end = dir[(key >>> dirShift) + 1]; i < end; i++) {
+        if (firstKeys[i] == key) {
+          int e = verify(i, text, start, to);
+          if (e >= 0) {
+            if (out == null) {
+              out = new MatchList();
+            }
+            out.add(start, e, owner[i]);
           }
-          out.add(start, start + len, patOwner[i]);
         }
       }
     }
     return out;
   }
 
-  private int firstWithGram(long h) {
-    int key = (int) h;
-    int slot = (int) (h >>> gramShift);
-    while (true) {
-      int head = gramHeads[slot];
-      if (head == 0 || gramKeys[slot] == key) {
-        return head;
+  /** The end of pattern {@code i}'s occurrence at {@code text[at...]} within {@code to}, or -1. */
+  private int verify(int i, String text, int at, int to) {
+    int m = meta[i];
+    Object d = data[i];
+    int n = len[i];
+    boolean ci = (m & FormSet.IGNORE_CASE) != 0;
+    if ((m & FormSet.TOLERANT) == 0) {
+      if (at + n > to) {
+        return -1;
       }
-      slot = (slot + 1) & gramMask;
-    }
-  }
-
-  /** Whether the first {@code len} chars of pattern {@code i} equal {@code text} at {@code at}. */
-  private boolean regionMatches(String text, int at, int i, int len) {
-    int off = patOffset[i];
-    if (patLen[i] >= 0) {
-      for (int j = 0; j < len; j++) {
-        if (text.charAt(at + j) != (char) (pool[off + j] & 0xFF)) {
-          return false;
+      for (int j = 0; j < n; j++) {
+        if (!same(text.charAt(at + j), at(m, d, j), ci)) {
+          return -1;
         }
       }
-    } else {
-      for (int j = 0; j < len; j++) {
-        char c = (char) (((pool[off + 2 * j] & 0xFF) << 8) | (pool[off + 2 * j + 1] & 0xFF));
-        if (text.charAt(at + j) != c) {
-          return false;
+      return at + n;
+    }
+    int pos = at;
+    for (int j = 0; j < n; j++) {
+      if (j > 0) {
+        for (int gap = 0; pos < to && Forms.isSeparator(text.charAt(pos)); gap++) {
+          if (gap == MAX_GAP) {
+            return -1;
+          }
+          pos++;
         }
       }
+      if (pos >= to || !same(text.charAt(pos), at(m, d, j), ci)) {
+        return -1;
+      }
+      pos++;
     }
-    return true;
+    return pos;
   }
 
   /**
-   * Whether {@code text[at, text.length())}, which is shorter than the longest pattern, is a
-   * proper prefix of some pattern (so the text that follows could complete a match). Tails shorter
-   * than one q-gram always count as possible prefixes.
+   * Whether {@code text[at, text.length())} is a proper prefix of an occurrence of pattern {@code
+   * i}: every character consumed, the pattern not yet complete.
+   */
+  private boolean isPrefix(int i, String text, int at) {
+    int end = text.length();
+    int m = meta[i];
+    Object d = data[i];
+    int n = len[i];
+    boolean ci = (m & FormSet.IGNORE_CASE) != 0;
+    boolean tolerant = (m & FormSet.TOLERANT) != 0;
+    int pos = at;
+    for (int j = 0; j < n; j++) {
+      if (j > 0 && tolerant) {
+        for (int gap = 0; pos < end && Forms.isSeparator(text.charAt(pos)); gap++) {
+          if (gap == MAX_GAP) {
+            return false;
+          }
+          pos++;
+        }
+      }
+      if (pos == end) {
+        return true;
+      }
+      if (!same(text.charAt(pos), at(m, d, j), ci)) {
+        return false;
+      }
+      pos++;
+    }
+    return false;
+  }
+
+  private static boolean same(char t, char p, boolean ignoreCase) {
+    if (t == p) {
+      return true;
+    }
+    int lower = p | 0x20;
+    return ignoreCase && lower >= 'a' && lower <= 'z' && (t | 0x20) == lower;
+  }
+
+  /**
+   * Whether {@code text[at, text.length())} could still grow into a match (a proper prefix of some
+   * pattern, separators included). A tail too short to hold a q-gram counts when it could start
+   * one.
    */
   boolean couldStartPattern(String text, int at) {
-    int rem = text.length() - at;
     if (patternCount == 0) {
       return false;
     }
-    if (rem < q) {
-      return true;
+    if (!separatorStart && isSkipped(text.charAt(at))) {
+      return false;
     }
-    for (int p = firstWithGram(mix(gram(text, at, q))); p != 0; p = nextSameGram[p - 1]) {
-      int i = p - 1;
-      if (Math.abs(patLen[i]) > rem && regionMatches(text, at, i, rem)) {
+    int end = text.length();
+    long g = skeletonGram(text, at, Math.min(end, at + window));
+    if (g == 0) {
+      return at + window > end; // the text ended before the window: more may come
+    }
+    int key = (int) mix(g);
+    for (int i = dir[key >>> dirShift], e = dir[(key >>> dirShift) + 1]; i < e; i++) {
+      if (firstKeys[i] == key && isPrefix(i, text, at)) {
         return true;
       }
     }
     return false;
   }
 
-  /** Approximate retained heap of this matcher, in bytes (array payloads plus headers). */
+  /**
+   * The leftmost position a match ending at or after {@code at} could start at: {@link #maxLen}
+   * characters back, and further only over text a tolerant form could span (at most {@link
+   * #maxLen} non-separators, separator runs of at most {@link #MAX_GAP}).
+   */
+  int reachBefore(String text, int at) {
+    int p = at;
+    int kept = 0;
+    int run = 0;
+    while (p > 0 && kept < maxLen) {
+      char c = text.charAt(p - 1);
+      if (Forms.isSeparator(c)) {
+        if (++run > MAX_GAP && at - p >= maxLen) {
+          break;
+        }
+      } else {
+        run = 0;
+        kept++;
+      }
+      p--;
+    }
+    return p;
+  }
+
+  /** The rightmost end of a match starting at or before {@code at} (see {@link #reachBefore}). */
+  int reachAfter(String text, int at) {
+    int p = at;
+    int kept = 0;
+    int run = 0;
+    int end = text.length();
+    while (p < end && kept < maxLen) {
+      char c = text.charAt(p);
+      if (Forms.isSeparator(c)) {
+        if (++run > MAX_GAP && p - at >= maxLen) {
+          break;
+        }
+      } else {
+        run = 0;
+        kept++;
+      }
+      p++;
+    }
+    return p;
+  }
+
+  /** Approximate retained heap of this matcher, in bytes, including the source arrays it reads. */
   long footprintBytes() {
-    long bytes = 16L * 9 + 64;
-    bytes += 8L * filter.length + 4L * gramKeys.length + 4L * gramHeads.length;
-    bytes += 4L * (nextSameGram.length + patOffset.length + patLen.length + patOwner.length);
-    return bytes + pool.length;
+    long bytes = 16L * 10 + 96;
+    bytes += 8L * filter.length + 4L * firstKeys.length + 4L * dir.length;
+    bytes += 4L * (meta.length + data.length + len.length + owner.length);
+    return bytes + FormSet.sourceBytes(data, patternCount);
   }
 
   @Override
   public String toString() {
-    return "Matcher[" + patternCount + " patterns, step " + step + "]";
+    return "Matcher[" + patternCount + " patterns, step " + step + ", window " + window + "]";
   }
 }
