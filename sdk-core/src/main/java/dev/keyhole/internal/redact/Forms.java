@@ -135,12 +135,14 @@ final class Forms {
   private static void addTextForms(char[] s, FormSet out, List<Object> created) {
     out.add(FormSet.meta(FormSet.TEXT, 0, 0), s);
     if (s.length >= MIN_TOLERANT_RAW) {
+      // The tolerant form is the value without its own separators (the matcher skips them in the
+      // text as it does the wrapping's). The value's length and quality decide, not the
+      // skeleton's: a value that holds separators must not escape because it is shorter or less
+      // varied without them (the form set still drops a skeleton under the minimum length).
       char[] skeleton = withoutSeparators(s);
       created.add(skeleton);
-      if (skeleton.length >= MIN_TOLERANT_RAW && !ValueQuality.isLowEntropy(CharBuffer.wrap(skeleton))) {
-        out.add(FormSet.meta(FormSet.TEXT, 0, FormSet.TOLERANT),
-            skeleton.length == s.length ? s : skeleton);
-      }
+      out.add(FormSet.meta(FormSet.TEXT, 0, FormSet.TOLERANT),
+          skeleton.length == s.length ? s : skeleton);
     }
     out.add(FormSet.meta(FormSet.REVERSED, 0, 0), s);
     Chars b = new Chars(s.length + 16);

@@ -28,8 +28,9 @@ import org.jspecify.annotations.Nullable;
  * secret) never matters. A filter hit checks the {@code s} possible starts: the skeleton q-gram
  * there is looked up among the patterns' first q-grams (a sorted table), and candidates are
  * verified character by character (skipping separators for tolerant forms, ignoring case where the
- * form says so). A tolerant occurrence is found as long as any 8 of its characters lie within the
- * window (about 3 separator characters per character on average, more in short runs).
+ * form says so). The window is wide enough for {@code q} characters with {@link #MAX_GAP}
+ * separators between each two, so a tolerant occurrence is found whenever none of its separator
+ * runs is longer than that, however the output wrapped it and whatever separators the value holds.
  *
  * <p>The filter is a blocked Bloom filter: one 64-bit word per probe with {@link #K} bits set per
  * q-gram, about {@link #BITS_PER_ENTRY} bits per entry (a false positive costs about one probe in
@@ -47,11 +48,16 @@ final class Matcher {
 
   static final int MAX_Q = 8;
 
-  /** Characters a text q-gram may span (more when a registered value itself needs it). */
-  static final int MIN_WINDOW = 32;
-
   /** Separator characters allowed in a row between two characters of a tolerant form. */
   static final int MAX_GAP = 16;
+
+  /**
+   * Characters a text q-gram may span (more when a registered value itself needs it): {@code q}
+   * characters of a tolerant form with a full {@link #MAX_GAP} between each two, so separators
+   * never push a sample's q-gram out of reach. Text without long separator runs never reads that
+   * far (the q-gram ends at its {@code q}-th kept character).
+   */
+  static final int MIN_WINDOW = MAX_Q + (MAX_Q - 1) * MAX_GAP;
 
   /** Characters copied per chunk into the scan buffer. */
   private static final int CHUNK = 8192;
@@ -309,7 +315,7 @@ final class Matcher {
           filter[word(h)] |= bits(h);
         }
         int span = keptAt[first + q - 1] + 1 - r;
-        win = Math.max(win, tolerant ? span + MIN_WINDOW - MAX_Q : span);
+        win = Math.max(win, tolerant ? span + (span - 1) * MAX_GAP : span);
       }
       order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
     }
