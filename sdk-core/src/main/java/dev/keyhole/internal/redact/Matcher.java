@@ -68,8 +68,16 @@ final class Matcher {
   /** Bits set per entry in the filter's word. */
   static final int K = 5;
 
-  private static final ThreadLocal<byte[]> SCAN_BUFFER =
-      ThreadLocal.withInitial(() -> new byte[CHUNK + MIN_WINDOW + 8]);
+  /**
+   * Per-thread scan state: the text chunk as bytes, and the hash of each sample of the chunk (0 for
+   * a sample without a complete q-gram).
+   */
+  private static final class Scratch {
+    byte[] buf = new byte[CHUNK + MIN_WINDOW + 8];
+    final long[] hashes = new long[CHUNK];
+  }
+
+  private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
   private static final VarHandle LONG_LE =
       MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
@@ -135,6 +143,14 @@ final class Matcher {
 
   /** First-q-gram key of each pattern, sorted (unsigned); patterns are stored in this order. */
   private final int[] firstKeys;
+  /**
+   * Key of each pattern's second q-gram (kept characters {@code q..2q-1}), or 0 when it has fewer:
+   * checked before a candidate is verified, because many forms share their first q-gram (the
+   * {@code 0x6b,0x7} of a C array covers a byte and a half of the value).
+   */
+  private final int[] secondKeys;
+  /** A small Bloom filter of the first keys, checked before the directory (which misses caches). */
+  private final long[] firstFilter;
   private final int[] dir;
   private final int dirShift;
 
@@ -158,6 +174,8 @@ final class Matcher {
     filter = new long[1];
     words = 1;
     firstKeys = new int[0];
+    secondKeys = new int[0];
+    firstFilter = new long[1];
     dir = new int[] {0, 0};
     dirShift = 31;
     meta = new int[0];
@@ -252,6 +270,7 @@ final class Matcher {
         (entries * BITS_PER_ENTRY + 63) / 64));
     filter = new long[words];
     long[] order = new long[n];
+    int[] second = new int[n];
     int win = MIN_WINDOW;
     int need = step + q - 1;
     char[] scratch = new char[need];
@@ -318,10 +337,20 @@ final class Matcher {
         win = Math.max(win, tolerant ? span + (span - 1) * MAX_GAP : span);
       }
       order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
+      int keptCount = FormSet.mayHoldSkipped(m) ? k : need;
+      if (keptCount >= 2 * q) {
+        long g2 = 0;
+        for (int x = 0; x < q; x++) {
+          g2 |= kept[q + x] << (8 * x);
+        }
+        second[i] = secondKeyOf(g2);
+      }
     }
     window = win;
     Arrays.sort(order);
     firstKeys = new int[n];
+    secondKeys = new int[n];
+    firstFilter = new long[Math.max(1, n / 8)];
     meta = new int[n];
     data = new Object[n];
     len = new int[n];
@@ -329,6 +358,9 @@ final class Matcher {
     for (int x = 0; x < n; x++) {
       int i = (int) order[x];
       firstKeys[x] = (int) (order[x] >>> 32) ^ Integer.MIN_VALUE;
+      secondKeys[x] = second[i];
+      int fw = firstWord(firstKeys[x]);
+      firstFilter[fw] |= firstBits(firstKeys[x]);
       meta[x] = metaIn[i];
       data[x] = dataIn[i];
       len[x] = lens[i];
@@ -344,6 +376,15 @@ final class Matcher {
       }
       dir[b] = x;
     }
+  }
+
+  private int firstWord(int key) {
+    return (int) (((key & 0xFFFFFFFFL) * firstFilter.length) >>> 32);
+  }
+
+  private static long firstBits(int key) {
+    int k = key * 0x9E3779B9;
+    return (1L << k) | (1L << (k >>> 6)) | (1L << (k >>> 12));
   }
 
   private static char at(int m, Object d, int j) {
@@ -398,11 +439,13 @@ final class Matcher {
     if (patternCount == 0 || to - from < q) {
       return out;
     }
-    byte[] buf = SCAN_BUFFER.get();
+    Scratch scratch = SCRATCH.get();
+    byte[] buf = scratch.buf;
     if (buf.length < CHUNK + window + 8) {
       buf = new byte[CHUNK + window + 8];
-      SCAN_BUFFER.set(buf);
+      scratch.buf = buf;
     }
+    final long[] hashes = scratch.hashes;
     final int s = step;
     final long[] f = filter;
     final long nw = words;
@@ -419,27 +462,31 @@ final class Matcher {
         int copyEnd = Math.min(to, chunkEnd + window);
         text.getBytes(base, copyEnd, buf, 0);
         used = Math.max(used, copyEnd - base);
-        for (; t < chunkEnd; t += s) {
-          int off = t - base;
+        // Two passes: hash every sample of the chunk, then probe the filter for all of them. The
+        // probes are independent loads from a table that may be larger than the caches, so the
+        // processor overlaps their misses instead of waiting for each in turn.
+        int samples = 0;
+        for (int off = t - base, end = chunkEnd - base; off < end; off += s) {
           long x = (long) LONG_LE.get(buf, off);
           long g;
           if ((skippedBytes(x) & high) == 0) {
             g = (x | fold) & mask;
           } else {
-            g = skeletonGram(buf, off, Math.min(copyEnd, t + window) - base);
-            if (g == 0) {
-              continue;
-            }
+            g = skeletonGram(buf, off, Math.min(copyEnd - base, off + window));
           }
-          long h = mix(g);
+          hashes[samples++] = g == 0 ? 0 : mix(g);
+        }
+        for (int i = 0; i < samples; i++) {
+          long h = hashes[i];
           long bits = bits(h);
-          if ((f[(int) (((h >>> 32) * nw) >>> 32)] & bits) == bits) {
-            out = candidates(text, from, to, t, out);
+          if ((f[(int) (((h >>> 32) * nw) >>> 32)] & bits) == bits && h != 0) {
+            out = candidates(text, from, to, t + i * s, out);
             if (firstOnly && out != null) {
               return out;
             }
           }
         }
+        t += samples * s;
       }
       return out;
     } finally {
@@ -515,6 +562,34 @@ final class Matcher {
     return 0;
   }
 
+  /**
+   * The key of the kept characters {@code q..2q-1} from {@code start} (as {@link #secondKeys}
+   * holds them), or 0 when they do not lie within reach (then no pattern is ruled out).
+   */
+  private int secondKey(String text, int start, int to) {
+    int end = Math.min(to, start + 2 * window + MAX_GAP);
+    long g = 0;
+    int n = 0;
+    for (int p = start; p < end; p++) {
+      char c = text.charAt(p);
+      if (!isSkipped(c)) {
+        if (n >= q) {
+          g |= fold(c) << (8 * (n - q));
+        }
+        if (++n == 2 * q) {
+          return secondKeyOf(g);
+        }
+      }
+    }
+    return 0;
+  }
+
+  /** A second-q-gram key: never 0 (no second q-gram) nor -1 (not computed yet). */
+  private static int secondKeyOf(long g) {
+    int key = (int) mix(g);
+    return key == 0 || key == -1 ? 1 : key;
+  }
+
   /** Checks every pattern start that the sample at {@code t} is responsible for. */
   private @Nullable MatchList candidates(
       String text, int from, int to, int t, @Nullable MatchList out) {
@@ -531,8 +606,21 @@ final class Matcher {
         continue;
       }
       int key = (int) mix(g);
+      long fb = firstBits(key);
+      if ((firstFilter[firstWord(key)] & fb) != fb) {
+        continue;
+      }
+      int second = -1; // not computed yet; 0: the text has no complete second q-gram in reach
       for (int i = dir[key >>> dirShift], end = dir[(key >>> dirShift) + 1]; i < end; i++) {
         if (firstKeys[i] == key) {
+          if (secondKeys[i] != 0) {
+            if (second == -1) {
+              second = secondKey(text, start, to);
+            }
+            if (second != 0 && second != secondKeys[i]) {
+              continue;
+            }
+          }
           int e = verify(i, text, start, to);
           if (e >= 0) {
             if (out == null) {
@@ -695,7 +783,8 @@ final class Matcher {
   /** Approximate retained heap of this matcher, in bytes, including the source arrays it reads. */
   long footprintBytes() {
     long bytes = 16L * 10 + 96;
-    bytes += 8L * filter.length + 4L * firstKeys.length + 4L * dir.length;
+    bytes += 8L * filter.length + 4L * firstKeys.length + 4L * dir.length
+        + 4L * secondKeys.length + 8L * firstFilter.length;
     bytes += 4L * (meta.length + data.length + len.length + owner.length);
     return bytes + FormSet.sourceBytes(data, patternCount);
   }
