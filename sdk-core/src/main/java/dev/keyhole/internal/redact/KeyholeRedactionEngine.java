@@ -60,8 +60,13 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
 
   private final Object lock = new Object();
   private final List<Entry> entries = new ArrayList<>(); // guarded by lock
+  /** Owner id of each token, and the tokens in id order, since the last full build (lock). */
+  private Map<String, Integer> tokenIds = new HashMap<>();
+  private List<String> tokens = new ArrayList<>();
+  private boolean fullBuildRequested; // guarded by lock
   private volatile int version;
-  private volatile Snapshot snapshot = new Snapshot(Matcher.EMPTY, new String[0], 0, Long.MAX_VALUE);
+  private volatile Snapshot snapshot =
+      new Snapshot(Matcher.EMPTY, new String[0], 0, Long.MAX_VALUE, 0);
 
   public KeyholeRedactionEngine(Clock clock, RedactionOptions options) {
     this.clock = Objects.requireNonNull(clock, "clock");
@@ -69,18 +74,23 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
     this.graceMillis = options.gracePeriod().toMillis();
   }
 
-  /** One immutable generation: the matcher, the token of each owner id, and when to rebuild. */
+  /**
+   * One immutable generation: the matcher, the token of each owner id, when to rebuild, and how
+   * many registrations (the first ones of the list) it covers.
+   */
   static final class Snapshot {
     final Matcher matcher;
     final String[] tokens;
     final int version;
     final long nextExpiryMillis;
+    final int covered;
 
-    Snapshot(Matcher matcher, String[] tokens, int version, long nextExpiryMillis) {
+    Snapshot(Matcher matcher, String[] tokens, int version, long nextExpiryMillis, int covered) {
       this.matcher = matcher;
       this.tokens = tokens;
       this.version = version;
       this.nextExpiryMillis = nextExpiryMillis;
+      this.covered = covered;
     }
 
     String token(int owner) {
@@ -254,6 +264,12 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
     return s;
   }
 
+  /**
+   * The next generation. Registrations since the last one only add patterns: their forms are added
+   * to a copy of the matcher ({@link Matcher#plus}), which costs their own q-grams and a copy of
+   * the tables. A registration whose grace period ended (or forms the copy cannot take) makes a
+   * full build.
+   */
   private Snapshot rebuild() {
     synchronized (lock) {
       long now = clock.millis();
@@ -261,60 +277,109 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
       if (s.version == version && now < s.nextExpiryMillis) {
         return s;
       }
-      entries.removeIf(e -> {
-        if (e.retireAtMillis <= now) {
-          e.wipe();
-          return true;
-        }
-        return false;
-      });
-      Map<String, Integer> tokenIds = new HashMap<>();
-      List<String> tokens = new ArrayList<>();
       long nextExpiry = Long.MAX_VALUE;
-      int total = 0;
-      for (Entry e : entries) {
-        total += e.forms.size();
-      }
-      int[] meta = new int[total];
-      Object[] data = new Object[total];
-      int[] owners = new int[total];
-      long[] hashes = new long[total];
-      int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * total - 1));
-      int mask = (1 << bits) - 1;
-      int[] slots = new int[1 << bits]; // pattern index + 1; 0 = empty
-      int n = 0;
+      boolean expired = false;
       for (Entry e : entries) {
         nextExpiry = Math.min(nextExpiry, e.retireAtMillis);
-        int owner = tokenIds.computeIfAbsent(e.token, t -> {
-          tokens.add(t);
-          return tokens.size() - 1;
-        });
-        FormSet f = e.forms;
-        forms:
-        for (int i = 0; i < f.size(); i++) {
-          long h = f.hash(i);
-          int slot = (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - bits));
-          while (slots[slot] != 0) {
-            int p = slots[slot] - 1;
-            if (hashes[p] == h && FormSet.sameChars(meta[p], data[p], f.meta(i), f.data(i))) {
-              meta[p] |= f.meta(i) & (FormSet.TOLERANT | FormSet.IGNORE_CASE);
-              owners[p] = mergeOwner(owners[p], owner, tokenIds.get(PROTECTED_TOKEN));
-              continue forms;
-            }
-            slot = (slot + 1) & mask;
-          }
-          meta[n] = f.meta(i);
-          data[n] = f.data(i);
-          owners[n] = owner;
-          hashes[n] = h;
-          slots[slot] = ++n;
+        expired |= e.retireAtMillis <= now;
+      }
+      if (!expired && !fullBuildRequested && s.covered <= entries.size()) {
+        Snapshot added = added(s, nextExpiry);
+        if (added != null) {
+          snapshot = added;
+          return added;
         }
       }
-      Matcher m = Matcher.build(n, meta, data, owners);
-      Snapshot fresh = new Snapshot(m, tokens.toArray(new String[0]), version, nextExpiry);
+      fullBuildRequested = false;
+      Snapshot fresh = fullBuild(now);
       snapshot = fresh;
       return fresh;
     }
+  }
+
+  /** The snapshot {@code s} plus the registrations after the ones it covers, or null (full build). */
+  private @Nullable Snapshot added(Snapshot s, long nextExpiry) {
+    int total = 0;
+    for (int x = s.covered; x < entries.size(); x++) {
+      total += entries.get(x).forms.size();
+    }
+    int[] meta = new int[total];
+    Object[] data = new Object[total];
+    int[] owners = new int[total];
+    int n = 0;
+    for (int x = s.covered; x < entries.size(); x++) {
+      Entry e = entries.get(x);
+      int owner = ownerId(e.token);
+      FormSet f = e.forms;
+      for (int i = 0; i < f.size(); i++) {
+        meta[n] = f.meta(i);
+        data[n] = f.data(i);
+        owners[n] = owner;
+        n++;
+      }
+    }
+    Integer protectedOwner = tokenIds.get(PROTECTED_TOKEN);
+    Matcher m = s.matcher.plus(n, meta, data, owners, (a, b) -> mergeOwner(a, b, protectedOwner));
+    return m == null ? null
+        : new Snapshot(m, tokens.toArray(new String[0]), version, nextExpiry, entries.size());
+  }
+
+  private int ownerId(String token) {
+    return tokenIds.computeIfAbsent(token, t -> {
+      tokens.add(t);
+      return tokens.size() - 1;
+    });
+  }
+
+  private Snapshot fullBuild(long now) {
+    entries.removeIf(e -> {
+      if (e.retireAtMillis <= now) {
+        e.wipe();
+        return true;
+      }
+      return false;
+    });
+    tokenIds = new HashMap<>();
+    tokens = new ArrayList<>();
+    long nextExpiry = Long.MAX_VALUE;
+    int total = 0;
+    for (Entry e : entries) {
+      total += e.forms.size();
+    }
+    int[] meta = new int[total];
+    Object[] data = new Object[total];
+    int[] owners = new int[total];
+    long[] hashes = new long[total];
+    int bits = 64 - Long.numberOfLeadingZeros(Math.max(4, 2L * total - 1));
+    int mask = (1 << bits) - 1;
+    int[] slots = new int[1 << bits]; // pattern index + 1; 0 = empty
+    int n = 0;
+    for (Entry e : entries) {
+      nextExpiry = Math.min(nextExpiry, e.retireAtMillis);
+      int owner = ownerId(e.token);
+      FormSet f = e.forms;
+      forms:
+      for (int i = 0; i < f.size(); i++) {
+        long h = f.hash(i);
+        int slot = (int) ((h * 0x9E3779B97F4A7C15L) >>> (64 - bits));
+        while (slots[slot] != 0) {
+          int p = slots[slot] - 1;
+          if (hashes[p] == h && FormSet.sameChars(meta[p], data[p], f.meta(i), f.data(i))) {
+            meta[p] |= f.meta(i) & (FormSet.TOLERANT | FormSet.IGNORE_CASE);
+            owners[p] = mergeOwner(owners[p], owner, tokenIds.get(PROTECTED_TOKEN));
+            continue forms;
+          }
+          slot = (slot + 1) & mask;
+        }
+        meta[n] = f.meta(i);
+        data[n] = f.data(i);
+        owners[n] = owner;
+        hashes[n] = h;
+        slots[slot] = ++n;
+      }
+    }
+    Matcher m = Matcher.build(n, meta, data, owners);
+    return new Snapshot(m, tokens.toArray(new String[0]), version, nextExpiry, entries.size());
   }
 
   /**
@@ -430,9 +495,13 @@ public final class KeyholeRedactionEngine implements RedactionEngine {
         m.step, m.window, m.footprintBytes());
   }
 
-  /** Forces a rebuild of the matcher (as after a registration) and returns the new stats. */
+  /**
+   * Forces a full build of the matcher (as when a registration's grace period ends) and returns the
+   * new stats; for benchmarks.
+   */
   public MatcherStats rebuildNow() {
     synchronized (lock) {
+      fullBuildRequested = true;
       version++;
     }
     return matcherStats();

@@ -4,6 +4,7 @@ import java.lang.invoke.MethodHandles;
 import java.lang.invoke.VarHandle;
 import java.nio.ByteOrder;
 import java.util.Arrays;
+import java.util.function.IntBinaryOperator;
 import org.jspecify.annotations.Nullable;
 
 /**
@@ -140,6 +141,8 @@ final class Matcher {
 
   private final long[] filter;
   private final int words;
+  /** Patterns the filter was sized for (at the last full build); {@link #plus} adds up to 1/8 more. */
+  private final int sizedFor;
 
   /** First-q-gram key of each pattern, sorted (unsigned); patterns are stored in this order. */
   private final int[] firstKeys;
@@ -173,6 +176,7 @@ final class Matcher {
     qFold = FOLD;
     filter = new long[1];
     words = 1;
+    sizedFor = 0;
     firstKeys = new int[0];
     secondKeys = new int[0];
     firstFilter = new long[1];
@@ -196,6 +200,51 @@ final class Matcher {
     return n == 0 ? EMPTY : new Matcher(n, metaIn, dataIn, owners);
   }
 
+  /** Kept (not skipped) characters of a form among its first {@code limit}. */
+  private static int keptChars(int m, Object d, int l, int limit) {
+    if (!FormSet.mayHoldSkipped(m)) {
+      return Math.min(l, limit);
+    }
+    char[] c = (char[]) d;
+    boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+    int kept = 0;
+    for (int j = 0; j < l && kept < limit; j++) {
+      if (!isSkipped(c[rev ? l - 1 - j : j])) {
+        kept++;
+      }
+    }
+    return kept;
+  }
+
+  /** The most sampling offsets a form allows: each needs a complete q-gram from there on. */
+  private static int maxStep(int m, Object d, int l, int q) {
+    if (!FormSet.mayHoldSkipped(m)) {
+      return l - q + 1;
+    }
+    char[] c = (char[]) d;
+    boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+    int kept = 0;
+    int j = l - 1;
+    for (; j >= 0; j--) {
+      if (!isSkipped(c[rev ? l - 1 - j : j]) && ++kept == q) {
+        break;
+      }
+    }
+    return j + 1;
+  }
+
+  private static boolean startsSkipped(int m, Object d, int l) {
+    if (!FormSet.mayHoldSkipped(m)) {
+      return false;
+    }
+    char[] c = (char[]) d;
+    return isSkipped(c[FormSet.kind(m) == FormSet.REVERSED ? l - 1 : 0]);
+  }
+
+  private static long extent(int m, int l) {
+    return (m & FormSet.TOLERANT) != 0 ? l + (long) (l - 1) * MAX_GAP : l;
+  }
+
   private Matcher(int n, int[] metaIn, Object[] dataIn, int[] owners) {
     patternCount = n;
     int[] lens = new int[n];
@@ -212,22 +261,9 @@ final class Matcher {
       lens[i] = l;
       min = Math.min(min, l);
       max = Math.max(max, l);
-      boolean tolerant = (m & FormSet.TOLERANT) != 0;
-      extent = Math.max(extent, tolerant ? l + (long) (l - 1) * MAX_GAP : l);
-      if (FormSet.mayHoldSkipped(m)) {
-        char[] c = (char[]) dataIn[i];
-        boolean rev = FormSet.kind(m) == FormSet.REVERSED;
-        int kept = 0;
-        for (int j = 0; j < l && kept < MAX_Q; j++) {
-          if (!isSkipped(c[rev ? l - 1 - j : j])) {
-            kept++;
-          }
-        }
-        minKept = Math.min(minKept, kept);
-        sepStart |= isSkipped(c[rev ? l - 1 : 0]);
-      } else {
-        minKept = Math.min(minKept, l);
-      }
+      extent = Math.max(extent, extent(m, l));
+      minKept = Math.min(minKept, keptChars(m, dataIn[i], l, MAX_Q));
+      sepStart |= startsSkipped(m, dataIn[i], l);
     }
     if (minKept == 0) {
       throw new IllegalArgumentException("A redaction pattern consists of separators only");
@@ -244,52 +280,252 @@ final class Matcher {
     // The step: every pattern must have a complete q-gram at each of its first s offsets.
     int s = MAX_STEP;
     for (int i = 0; i < n; i++) {
-      int m = metaIn[i];
-      int l = lens[i];
-      if (!FormSet.mayHoldSkipped(m)) {
-        s = Math.min(s, l - q + 1);
-        continue;
-      }
-      char[] c = (char[]) dataIn[i];
-      boolean rev = FormSet.kind(m) == FormSet.REVERSED;
-      int kept = 0;
-      int j = l - 1;
-      for (; j >= 0; j--) {
-        if (!isSkipped(c[rev ? l - 1 - j : j]) && ++kept == q) {
-          break;
-        }
-      }
-      s = Math.min(s, j + 1);
+      s = Math.min(s, maxStep(metaIn[i], dataIn[i], lens[i], q));
     }
     step = Math.max(1, s);
 
     // The filter holds each pattern's q-grams at its first `step` offsets. Patterns are then stored
     // sorted by the key of their first q-gram.
-    long entries = (long) n * step;
-    words = (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8,
-        (entries * BITS_PER_ENTRY + 63) / 64));
+    sizedFor = n;
+    words = filterWords(n, step);
     filter = new long[words];
     long[] order = new long[n];
     int[] second = new int[n];
+    Grams grams = new Grams(q, step);
     int win = MIN_WINDOW;
-    int need = step + q - 1;
-    char[] scratch = new char[need];
-    long[] kept = new long[MAX_STEP + MAX_Q];
-    int[] keptAt = new int[MAX_STEP + MAX_Q];
     for (int i = 0; i < n; i++) {
+      grams.add(metaIn[i], dataIn[i], lens[i], filter, words);
+      win = Math.max(win, grams.window);
+      order[i] = ((long) ((int) grams.firstHash ^ Integer.MIN_VALUE) << 32) | i;
+      second[i] = grams.second;
+    }
+    window = win;
+    Arrays.sort(order);
+    firstKeys = new int[n];
+    secondKeys = new int[n];
+    meta = new int[n];
+    data = new Object[n];
+    len = new int[n];
+    owner = new int[n];
+    for (int x = 0; x < n; x++) {
+      int i = (int) order[x];
+      firstKeys[x] = (int) (order[x] >>> 32) ^ Integer.MIN_VALUE;
+      secondKeys[x] = second[i];
+      meta[x] = metaIn[i];
+      data[x] = dataIn[i];
+      len[x] = lens[i];
+      owner[x] = owners[i];
+    }
+    firstFilter = firstFilter(firstKeys, n);
+    dirShift = dirShift(n);
+    dir = directory(firstKeys, n, dirShift);
+  }
+
+  /** All fields given (an incremental build, {@link #plus}). */
+  private Matcher(int n, int minLen, int maxLen, int maxExtent, int q, int step, int window,
+      boolean separatorStart, long[] filter, int sizedFor, int[] firstKeys, int[] secondKeys,
+      int[] meta, Object[] data, int[] len, int[] owner) {
+    this.patternCount = n;
+    this.minLen = minLen;
+    this.maxLen = maxLen;
+    this.maxExtent = maxExtent;
+    this.q = q;
+    this.step = step;
+    this.window = window;
+    this.separatorStart = separatorStart;
+    this.qMask = q == 8 ? -1L : (1L << (8 * q)) - 1;
+    this.qHigh = BYTE_HIGH & qMask;
+    this.qFold = FOLD & qMask;
+    this.filter = filter;
+    this.words = filter.length;
+    this.sizedFor = sizedFor;
+    this.firstKeys = firstKeys;
+    this.secondKeys = secondKeys;
+    this.meta = meta;
+    this.data = data;
+    this.len = len;
+    this.owner = owner;
+    this.firstFilter = firstFilter(firstKeys, n);
+    this.dirShift = dirShift(n);
+    this.dir = directory(firstKeys, n, dirShift);
+  }
+
+  private static int filterWords(int n, int step) {
+    long entries = (long) n * step;
+    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, (entries * BITS_PER_ENTRY + 63) / 64));
+  }
+
+  private static long[] firstFilter(int[] keys, int n) {
+    long[] f = new long[Math.max(1, n / 8)];
+    for (int x = 0; x < n; x++) {
+      f[firstWord(keys[x], f.length)] |= firstBits(keys[x]);
+    }
+    return f;
+  }
+
+  private static int dirShift(int n) {
+    return 32 - Math.max(1, Math.min(24, 31 - Integer.numberOfLeadingZeros(Math.max(1, n))));
+  }
+
+  private static int[] directory(int[] keys, int n, int shift) {
+    int buckets = 1 << (32 - shift);
+    int[] d = new int[buckets + 1];
+    int x = 0;
+    for (int b = 0; b <= buckets; b++) {
+      while (x < n && (keys[x] >>> shift) < b) {
+        x++;
+      }
+      d[b] = x;
+    }
+    return d;
+  }
+
+  /**
+   * This matcher with {@code k} more patterns (a registration since the last build), sharing
+   * nothing mutable with it, or null when they need a full build: a form too short for this
+   * matcher's q-gram or step, a duplicate of a pattern with other flags, or a filter that would hold
+   * more than an eighth more patterns than it was sized for. Costs a copy of the tables and the new
+   * forms' q-grams, not the q-grams of every form.
+   *
+   * @param mergeOwners the owner of a form two registrations share, from both owners
+   */
+  @Nullable Matcher plus(int k, int[] metaIn, Object[] dataIn, int[] ownersIn,
+      IntBinaryOperator mergeOwners) {
+    if (k == 0) {
+      return this;
+    }
+    if (patternCount == 0 || patternCount + k > sizedFor + sizedFor / 8) {
+      return null;
+    }
+    int[] lens = new int[k];
+    int min = minLen;
+    int max = maxLen;
+    long extent = maxExtent;
+    boolean sepStart = separatorStart;
+    for (int i = 0; i < k; i++) {
       int m = metaIn[i];
-      Object d = dataIn[i];
+      int l = FormSet.length(m, dataIn[i]);
+      if (keptChars(m, dataIn[i], l, MAX_Q) < q || maxStep(m, dataIn[i], l, q) < step) {
+        return null;
+      }
+      lens[i] = l;
+      min = Math.min(min, l);
+      max = Math.max(max, l);
+      extent = Math.max(extent, extent(m, l));
+      sepStart |= startsSkipped(m, dataIn[i], l);
+    }
+    long[] f = filter.clone();
+    int[] ownersNew = ownersIn.clone();
+    int[] ownerOld = owner.clone();
+    long[] order = new long[k];
+    int[] second = new int[k];
+    Grams grams = new Grams(q, step);
+    int win = window;
+    for (int i = 0; i < k; i++) {
+      grams.add(metaIn[i], dataIn[i], lens[i], f, words);
+      win = Math.max(win, grams.window);
+      order[i] = ((long) ((int) grams.firstHash ^ Integer.MIN_VALUE) << 32) | i;
+      second[i] = grams.second;
+    }
+    Arrays.sort(order);
+    // Drop duplicates (of a present pattern, or of an earlier new one), merging their owners.
+    int kept = 0;
+    for (int x = 0; x < k; x++) {
+      int i = (int) order[x];
+      int key = (int) (order[x] >>> 32) ^ Integer.MIN_VALUE;
+      int dup = -1;
+      for (int p = dir[key >>> dirShift], e = dir[(key >>> dirShift) + 1]; p < e && dup < 0; p++) {
+        if (firstKeys[p] == key && FormSet.sameChars(meta[p], data[p], metaIn[i], dataIn[i])) {
+          dup = p;
+        }
+      }
+      if (dup >= 0) {
+        if ((meta[dup] ^ metaIn[i]) != 0) {
+          return null;
+        }
+        ownerOld[dup] = mergeOwners.applyAsInt(ownerOld[dup], ownersNew[i]);
+        continue;
+      }
+      for (int y = kept - 1; y >= 0 && (int) (order[y] >>> 32) == (int) (order[x] >>> 32); y--) {
+        int j = (int) order[y];
+        if (FormSet.sameChars(metaIn[j], dataIn[j], metaIn[i], dataIn[i])) {
+          if ((metaIn[j] ^ metaIn[i]) != 0) {
+            return null;
+          }
+          ownersNew[j] = mergeOwners.applyAsInt(ownersNew[j], ownersNew[i]);
+          dup = j;
+          break;
+        }
+      }
+      if (dup < 0) {
+        order[kept++] = order[x];
+      }
+    }
+    // Merge the new patterns (sorted by key) into the present ones.
+    int n = patternCount + kept;
+    int[] fk = new int[n];
+    int[] sk = new int[n];
+    int[] me = new int[n];
+    Object[] da = new Object[n];
+    int[] le = new int[n];
+    int[] ow = new int[n];
+    int a = 0;
+    int b = 0;
+    for (int x = 0; x < n; x++) {
+      boolean takeNew = b < kept && (a == patternCount
+          || Integer.compareUnsigned((int) (order[b] >>> 32) ^ Integer.MIN_VALUE, firstKeys[a]) < 0);
+      if (takeNew) {
+        int i = (int) order[b++];
+        fk[x] = (int) (order[b - 1] >>> 32) ^ Integer.MIN_VALUE;
+        sk[x] = second[i];
+        me[x] = metaIn[i];
+        da[x] = dataIn[i];
+        le[x] = lens[i];
+        ow[x] = ownersNew[i];
+      } else {
+        fk[x] = firstKeys[a];
+        sk[x] = secondKeys[a];
+        me[x] = meta[a];
+        da[x] = data[a];
+        le[x] = len[a];
+        ow[x] = ownerOld[a];
+        a++;
+      }
+    }
+    return new Matcher(n, min, max, (int) Math.min(Integer.MAX_VALUE / 2, extent), q, step, win,
+        sepStart, f, sizedFor, fk, sk, me, da, le, ow);
+  }
+
+  /** One form's q-grams at its first {@code step} offsets, added to a filter; scratch reused. */
+  private static final class Grams {
+    private final int q;
+    private final int step;
+    private final char[] scratch;
+    private long[] kept = new long[MAX_STEP + 2 * MAX_Q];
+    private int[] keptAt = new int[MAX_STEP + 2 * MAX_Q];
+    /** Results of the last {@link #add}. */
+    long firstHash;
+    int second;
+    int window;
+
+    Grams(int q, int step) {
+      this.q = q;
+      this.step = step;
+      this.scratch = new char[Math.max(step + q - 1, 2 * q)];
+    }
+
+    void add(int m, Object d, int l, long[] filter, int words) {
       int k = 0;
       if (!FormSet.mayHoldSkipped(m)) {
-        FormSet.fill(m, d, scratch, need);
-        for (int j = 0; j < need; j++) {
+        k = Math.min(l, scratch.length);
+        FormSet.fill(m, d, scratch, k);
+        for (int j = 0; j < k; j++) {
           kept[j] = fold(scratch[j]);
           keptAt[j] = j;
         }
       } else {
         char[] c = (char[]) d;
         boolean rev = FormSet.kind(m) == FormSet.REVERSED;
-        int l = lens[i];
         int keptFromLast = 0;
         for (int j = 0; j < l; j++) {
           char ch = c[rev ? l - 1 - j : j];
@@ -303,8 +539,11 @@ final class Matcher {
           kept[k] = fold(ch);
           keptAt[k] = j;
           k++;
-          if (j >= step - 1 && ++keptFromLast == q) {
-            break;
+          if (j >= step - 1) {
+            keptFromLast++;
+          }
+          if (keptFromLast >= q && k >= 2 * q) {
+            break; // the q-grams at the first `step` offsets and the second q-gram are complete
           }
         }
       }
@@ -312,7 +551,7 @@ final class Matcher {
       int first = 0;
       int gFirst = -1;
       long g = 0;
-      long firstHash = 0;
+      int win = 0;
       for (int r = 0; r < step; r++) {
         while (keptAt[first] < r) {
           first++;
@@ -331,55 +570,25 @@ final class Matcher {
           if (r == 0) {
             firstHash = h;
           }
-          filter[word(h)] |= bits(h);
+          filter[wordOf(h, words)] |= bits(h);
         }
         int span = keptAt[first + q - 1] + 1 - r;
         win = Math.max(win, tolerant ? span + (span - 1) * MAX_GAP : span);
       }
-      order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
-      int keptCount = FormSet.mayHoldSkipped(m) ? k : need;
-      if (keptCount >= 2 * q) {
+      window = win;
+      second = 0;
+      if (k >= 2 * q) {
         long g2 = 0;
         for (int x = 0; x < q; x++) {
           g2 |= kept[q + x] << (8 * x);
         }
-        second[i] = secondKeyOf(g2);
+        second = secondKeyOf(g2);
       }
-    }
-    window = win;
-    Arrays.sort(order);
-    firstKeys = new int[n];
-    secondKeys = new int[n];
-    firstFilter = new long[Math.max(1, n / 8)];
-    meta = new int[n];
-    data = new Object[n];
-    len = new int[n];
-    owner = new int[n];
-    for (int x = 0; x < n; x++) {
-      int i = (int) order[x];
-      firstKeys[x] = (int) (order[x] >>> 32) ^ Integer.MIN_VALUE;
-      secondKeys[x] = second[i];
-      int fw = firstWord(firstKeys[x]);
-      firstFilter[fw] |= firstBits(firstKeys[x]);
-      meta[x] = metaIn[i];
-      data[x] = dataIn[i];
-      len[x] = lens[i];
-      owner[x] = owners[i];
-    }
-    int dirBits = Math.max(1, Math.min(24, 31 - Integer.numberOfLeadingZeros(n)));
-    dirShift = 32 - dirBits;
-    dir = new int[(1 << dirBits) + 1];
-    int x = 0;
-    for (int b = 0; b <= 1 << dirBits; b++) {
-      while (x < n && (firstKeys[x] >>> dirShift) < b) {
-        x++;
-      }
-      dir[b] = x;
     }
   }
 
-  private int firstWord(int key) {
-    return (int) (((key & 0xFFFFFFFFL) * firstFilter.length) >>> 32);
+  private static int firstWord(int key, int length) {
+    return (int) (((key & 0xFFFFFFFFL) * length) >>> 32);
   }
 
   private static long firstBits(int key) {
@@ -410,7 +619,7 @@ final class Matcher {
     return below | colon;
   }
 
-  private int word(long h) {
+  private static int wordOf(long h, int words) {
     return (int) (((h >>> 32) * words) >>> 32);
   }
 
@@ -607,7 +816,7 @@ final class Matcher {
       }
       int key = (int) mix(g);
       long fb = firstBits(key);
-      if ((firstFilter[firstWord(key)] & fb) != fb) {
+      if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
         continue;
       }
       int second = -1; // not computed yet; 0: the text has no complete second q-gram in reach

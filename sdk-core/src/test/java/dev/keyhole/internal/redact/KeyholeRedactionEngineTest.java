@@ -348,6 +348,45 @@ class KeyholeRedactionEngineTest {
     assertThatThrownBy(() -> s.write("more")).isInstanceOf(IllegalStateException.class);
   }
 
+  /**
+   * Registrations between scans are added to a copy of the matcher rather than rebuilding it; the
+   * result must be what a full build gives: every form of every value, shared values merged, a
+   * value too short for the current matcher (a full build instead), a grace period ending.
+   */
+  @Test
+  void matcherUpdatedPerRegistration_redactsLikeAFullBuild() {
+    KeyholeRedactionEngine full = new KeyholeRedactionEngine(clock, RedactionOptions.defaults());
+    List<String> values = new ArrayList<>();
+    for (int i = 0; i < 40; i++) {
+      values.add(randomSecret(i == 30 ? 10 : 16 + i % 20)); // a short one: a full build
+    }
+    values.add(values.get(3)); // the same value under a second handle: the generic token
+    StringBuilder text = new StringBuilder("start\n");
+    for (int i = 0; i < values.size(); i++) {
+      String v = values.get(i);
+      register(v, "h" + i);
+      full.register(SecretValue.ofString(v), SecretHandle.of("h" + i));
+      // a scan between registrations: the next registration updates this generation
+      assertThat(engine.redact("x " + v + " y")).doesNotContain(v);
+      text.append(i).append(": ").append(v).append(" | ").append(Encodings.hex(v)).append(" | ")
+          .append(Base64.getMimeEncoder(8, "\n".getBytes(StandardCharsets.US_ASCII))
+              .encodeToString(("k=" + v).getBytes(StandardCharsets.UTF_8)))
+          .append('\n');
+    }
+    String expected = full.redact(text.toString());
+    assertThat(engine.redact(text.toString())).isEqualTo(expected);
+    for (String v : values) {
+      assertThat(expected).doesNotContain(v).doesNotContain(Encodings.hex(v));
+    }
+    assertThat(expected).contains("secret://redacted").contains("secret://h39");
+    assertThat(engine.matcherStats().patterns()).isEqualTo(full.matcherStats().patterns());
+
+    // A grace period that ends: the value leaves the matcher (a full build) in both.
+    register(values.get(0), "late").unregister();
+    clock.advance(Duration.ofHours(1));
+    assertThat(engine.redact(text.toString())).isEqualTo(expected);
+  }
+
   @Test
   void toString_revealsNothing() {
     String secret = randomSecret(32);
