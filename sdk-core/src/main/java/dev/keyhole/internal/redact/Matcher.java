@@ -663,6 +663,7 @@ final class Matcher {
     final long fold = qFold;
     final int last = to - q;
     int used = 0;
+    int hashed = 0;
     try {
       int t = from;
       while (t <= last) {
@@ -685,6 +686,7 @@ final class Matcher {
           }
           hashes[samples++] = g == 0 ? 0 : mix(g);
         }
+        hashed = Math.max(hashed, samples);
         for (int i = 0; i < samples; i++) {
           long h = hashes[i];
           long bits = bits(h);
@@ -699,8 +701,10 @@ final class Matcher {
       }
       return out;
     } finally {
-      // The buffer outlives the call (one per thread): leave no copy of the scanned text in it.
+      // The buffers outlive the call (one per thread): leave no copy of the scanned text in them
+      // (a sample's hash is a bijection of its q-gram).
       Arrays.fill(buf, 0, used, (byte) 0);
+      Arrays.fill(hashes, 0, hashed, 0L);
     }
   }
 

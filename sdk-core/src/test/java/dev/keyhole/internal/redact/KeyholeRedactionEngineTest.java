@@ -387,6 +387,39 @@ class KeyholeRedactionEngineTest {
     assertThat(engine.redact(text.toString())).isEqualTo(expected);
   }
 
+  /**
+   * A separator-tolerant form in progress (base64 one character per line, CRLF, the longest
+   * stretch a form takes): held back whole, never released in part, and released as soon as a
+   * character arrives that cannot continue it, except the last characters that could still start a
+   * form.
+   */
+  @Test
+  void streaming_holdsBackATolerantFormInProgress_andNoMore() {
+    String secret = randomSecret(32);
+    register(secret, "tok");
+    String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
+    StringBuilder wrapped = new StringBuilder();
+    for (char c : b64.toCharArray()) {
+      wrapped.append(c).append("\r\n");
+    }
+    String partial = wrapped.substring(0, wrapped.length() - 3 * 6); // six characters to come
+    assertThat(partial.length()).isLessThanOrEqualTo(engine.snapshot().matcher.maxExtent);
+
+    StreamingRedactor s = engine.streaming();
+    assertThat(s.write("log line\n" + partial)).isEqualTo("log line\n");
+    String released = s.write("!");
+    assertThat(partial + "!").startsWith(released);
+    assertThat((partial + "!").substring(released.length()).replaceAll("\\s", "").length())
+        .isLessThanOrEqualTo(Matcher.MAX_Q);
+    assertThat(released + s.finish()).isEqualTo(partial + "!");
+
+    StreamingRedactor whole = engine.streaming();
+    String out = whole.write("log line\n" + partial) + whole.write(wrapped.substring(partial.length()))
+        + whole.write("!") + whole.finish();
+    assertThat(out).isEqualTo(engine.redact("log line\n" + wrapped + "!"))
+        .startsWith("log line\nsecret://tok\r\n").doesNotContain(b64.substring(0, 8));
+  }
+
   @Test
   void toString_revealsNothing() {
     String secret = randomSecret(32);
