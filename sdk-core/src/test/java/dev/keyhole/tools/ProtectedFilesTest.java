@@ -159,6 +159,7 @@ class ProtectedFilesTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the open task is what the test is about, not a value in it
   void registeredWhileTheTaskIsOpen_unregisteredAfterItCloses() {
     Keyhole k = keyhole(true);
     try (TaskScope task = k.openTask(TaskOptions.builder().build())) {
@@ -169,6 +170,7 @@ class ProtectedFilesTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the open task is what the test is about, not a value in it
   void theTaskRoot_overridesTheWorkspace() throws IOException {
     Path other = Files.createDirectories(root.resolve("other"));
     String otherKey = Fixture.randomValue(36);

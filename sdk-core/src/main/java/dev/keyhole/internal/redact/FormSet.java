@@ -2,7 +2,6 @@ package dev.keyhole.internal.redact;
 
 import java.util.Arrays;
 import java.util.IdentityHashMap;
-import java.util.Map;
 import java.util.function.IntPredicate;
 
 /**
@@ -151,7 +150,7 @@ final class FormSet {
 
   /** Wipes each of {@code arrays} that no form of this set reads. */
   void wipeUnreferenced(java.util.Collection<Object> arrays) {
-    Map<Object, Boolean> used = new IdentityHashMap<>();
+    IdentityHashMap<Object, Boolean> used = new IdentityHashMap<>();
     for (int i = 0; i < size; i++) {
       used.put(data[i], Boolean.TRUE);
     }
@@ -172,7 +171,7 @@ final class FormSet {
 
   /** Overwrites every source array (several forms share one; each is wiped once). */
   void wipe() {
-    Map<Object, Boolean> seen = new IdentityHashMap<>();
+    IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     for (int i = 0; i < data.length; i++) {
       Object d = data[i];
       if (d != null && seen.put(d, Boolean.TRUE) == null) {
@@ -183,7 +182,7 @@ final class FormSet {
 
   /** Approximate heap of the source arrays, each counted once (headers included). */
   static long sourceBytes(Object[] sources, int n) {
-    Map<Object, Boolean> seen = new IdentityHashMap<>();
+    IdentityHashMap<Object, Boolean> seen = new IdentityHashMap<>();
     long bytes = 0;
     for (int i = 0; i < n; i++) {
       Object d = sources[i];

@@ -236,7 +236,7 @@ final class Forms {
     byte[] out = new byte[bb.remaining()];
     bb.get(out);
     if (bb.hasArray()) {
-      Arrays.fill(bb.array(), (byte) 0);
+      Arrays.fill(bb.array(), bb.arrayOffset(), bb.array().length, (byte) 0);
     }
     return out;
   }

@@ -399,8 +399,8 @@ class KeyholeRedactionEngineTest {
     register(secret, "tok");
     String b64 = Base64.getEncoder().encodeToString(secret.getBytes(StandardCharsets.UTF_8));
     StringBuilder wrapped = new StringBuilder();
-    for (char c : b64.toCharArray()) {
-      wrapped.append(c).append("\r\n");
+    for (int i = 0; i < b64.length(); i++) {
+      wrapped.append(b64.charAt(i)).append("\r\n");
     }
     String partial = wrapped.substring(0, wrapped.length() - 3 * 6); // six characters to come
     assertThat(partial.length()).isLessThanOrEqualTo(engine.snapshot().matcher.maxExtent);
