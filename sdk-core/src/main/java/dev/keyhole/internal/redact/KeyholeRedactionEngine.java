@@ -27,9 +27,11 @@ import org.slf4j.LoggerFactory;
  * replaced by its handle token.
  *
  * <p>Registration and unregistration only change the registry and bump a version; the next scan
- * rebuilds an immutable {@link Matcher} under a lock and publishes it through a volatile field
+ * makes a new immutable {@link Matcher} under a lock and publishes it through a volatile field
  * (copy-on-write), so concurrent scans always see a complete matcher, and many registrations in a
- * row cost one rebuild. Unregistered values stay in the matcher until their grace period ends.
+ * row cost one update. New registrations are added to a copy of the current matcher ({@link
+ * Matcher#plus}); a full build happens when a grace period has ended (unregistered values stay in
+ * the matcher until then) or a new form does not fit the current one.
  *
  * <p>Matches of all patterns are collected (overlapping ones included), merged when they overlap
  * or touch, and each merged range is replaced once: by the handle token of its secret, or by

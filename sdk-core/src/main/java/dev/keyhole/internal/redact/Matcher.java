@@ -291,15 +291,8 @@ final class Matcher {
     filter = new long[words];
     long[] order = new long[n];
     int[] second = new int[n];
-    Grams grams = new Grams(q, step);
-    int win = MIN_WINDOW;
-    for (int i = 0; i < n; i++) {
-      grams.add(metaIn[i], dataIn[i], lens[i], filter, words);
-      win = Math.max(win, grams.window);
-      order[i] = ((long) ((int) grams.firstHash ^ Integer.MIN_VALUE) << 32) | i;
-      second[i] = grams.second;
-    }
-    window = win;
+    window = Math.max(MIN_WINDOW,
+        new Grams(q, step).addAll(n, metaIn, dataIn, lens, filter, order, second));
     Arrays.sort(order);
     firstKeys = new int[n];
     secondKeys = new int[n];
@@ -419,14 +412,7 @@ final class Matcher {
     int[] ownerOld = owner.clone();
     long[] order = new long[k];
     int[] second = new int[k];
-    Grams grams = new Grams(q, step);
-    int win = window;
-    for (int i = 0; i < k; i++) {
-      grams.add(metaIn[i], dataIn[i], lens[i], f, words);
-      win = Math.max(win, grams.window);
-      order[i] = ((long) ((int) grams.firstHash ^ Integer.MIN_VALUE) << 32) | i;
-      second[i] = grams.second;
-    }
+    int win = Math.max(window, new Grams(q, step).addAll(k, metaIn, dataIn, lens, f, order, second));
     Arrays.sort(order);
     // Drop duplicates (of a present pattern, or of an earlier new one), merging their owners.
     int kept = 0;
@@ -512,6 +498,22 @@ final class Matcher {
       this.q = q;
       this.step = step;
       this.scratch = new char[Math.max(step + q - 1, 2 * q)];
+    }
+
+    /**
+     * Adds forms {@code [0, n)} to {@code filter}; sets each one's {@code order} entry (first key,
+     * unsigned-sortable, and index) and second key; returns the widest window they need.
+     */
+    int addAll(int n, int[] metaIn, Object[] dataIn, int[] lens, long[] filter, long[] order,
+        int[] second) {
+      int win = 0;
+      for (int i = 0; i < n; i++) {
+        add(metaIn[i], dataIn[i], lens[i], filter, filter.length);
+        win = Math.max(win, window);
+        order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
+        second[i] = this.second;
+      }
+      return win;
     }
 
     void add(int m, Object d, int l, long[] filter, int words) {
