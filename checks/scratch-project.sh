@@ -8,7 +8,8 @@
 #   3. the project is built, Jackson must come out as one version, and the quick start runs with
 #      a generated GITHUB_TOKEN: the tool gets the value, the model-facing result only the handle.
 #
-# Usage: checks/scratch-project.sh [WORK_DIR]      (about 5-10 minutes: step 1 builds every module)
+# Usage: checks/scratch-project.sh [WORK_DIR]      (about 5-10 minutes: step 1 builds every module;
+#        SCRATCH_REUSE_INSTALL=1 with the same WORK_DIR skips step 1)
 # WORK_DIR (default: a new temporary directory) keeps the clone, the local repository (seeded from
 # ~/.m2 without Keyhole's own artifacts, so that it needs little from the network) and the project.
 # Not part of .ci/run (too slow); run it before a release and after changing the build section.
@@ -28,11 +29,15 @@ if [ ! -d "$repo" ]; then
     cp -r "$HOME/.m2/repository/." "$repo/"
   fi
 fi
-rm -rf "$repo/dev/keyhole" "$work/keyhole" "$work/app"
-
-step "cloning $(git -C "$root" rev-parse --short HEAD) into $work/keyhole and installing it into $repo"
-git clone -q "$root" "$work/keyhole"
-(cd "$work/keyhole" && mvn_ install -DskipTests)
+rm -rf "$work/app"
+if [ "${SCRATCH_REUSE_INSTALL:-}" = 1 ] && [ -d "$work/keyhole" ]; then
+  step "reusing the clone and install in $work (SCRATCH_REUSE_INSTALL=1)"
+else
+  rm -rf "$repo/dev/keyhole" "$work/keyhole"
+  step "cloning $(git -C "$root" rev-parse --short HEAD) into $work/keyhole and installing it into $repo"
+  git clone -q "$root" "$work/keyhole"
+  (cd "$work/keyhole" && mvn_ install -DskipTests)
+fi
 version=$(sed -n 's:^  <version>\(.*\)</version>:\1:p' "$work/keyhole/pom.xml" | head -1)
 for jar in "$repo"/dev/keyhole/*/"$version"/*-"$version".jar; do
   unzip -l "$jar" META-INF/LICENSE >/dev/null 2>&1 \
@@ -134,7 +139,8 @@ cd "$app"
 step "mvn package"
 mvn_ package
 mvn_ dependency:list -DoutputFile=deps.txt -DincludeGroupIds=com.fasterxml.jackson.core
-jackson=$(sed -n 's/.*com.fasterxml.jackson.core:jackson-[a-z]*:jar:\([^:]*\):.*/\1/p' deps.txt | sort -u)
+# jackson-core and jackson-databind must agree (jackson-annotations has its own, shorter versions since 2.20).
+jackson=$(sed -n 's/.*com.fasterxml.jackson.core:jackson-\(core\|databind\):jar:\([^:]*\):.*/\2/p' deps.txt | sort -u)
 step "Jackson in the scratch project: $(echo $jackson)"
 [ "$(echo "$jackson" | wc -l)" = 1 ] || { echo "[scratch-project] Jackson versions differ" >&2; exit 1; }
 mvn_ dependency:build-classpath -Dmdep.outputFile=cp.txt
