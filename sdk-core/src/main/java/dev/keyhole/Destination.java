@@ -27,6 +27,10 @@ public final class Destination {
       "(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)(?:\\.(?:25[0-5]|2[0-4]\\d|1\\d\\d|[1-9]?\\d)){3}");
   private static final Pattern IPV6 = Pattern.compile("[0-9a-f:.]+(?:%[0-9a-z]+)?");
   private static final Pattern PORT = Pattern.compile("[0-9]{1,5}");
+  private static final Pattern DIGITS_AND_DOTS = Pattern.compile("[0-9.]+");
+  private static final Pattern NUMERIC_FORMS =
+      Pattern.compile("(?:0x[0-9a-f]+|[0-9]+)(?:\\.(?:0x[0-9a-f]+|[0-9]+))*");
+  private static final Pattern LEADING_ZERO = Pattern.compile(".*(?:^|\\.)0\\d.*");
 
   private final String scheme;
   private final String host;
@@ -188,19 +192,33 @@ public final class Destination {
         return null;
       }
     }
-    try {
-      lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
-    } catch (IllegalArgumentException e) {
-      return null;
+    // IDN.toASCII leaves a name of ASCII letters, digits, '-' and '.' as it is (LABELS below
+    // checks its labels), so only other names pay for the conversion to A-labels.
+    if (!isPlainAsciiName(lower)) {
+      try {
+        lower = IDN.toASCII(lower, IDN.ALLOW_UNASSIGNED).toLowerCase(Locale.ROOT);
+      } catch (IllegalArgumentException e) {
+        return null;
+      }
     }
     if (lower.length() > 253 || !LABELS.matcher(lower).matches()) {
       return null;
     }
     // All-numeric dotted names are IPv4 literals and must be exactly that (no 0x, octal or short forms).
-    if (lower.matches("[0-9.]+") || lower.matches("(?:0x[0-9a-f]+|[0-9]+)(?:\\.(?:0x[0-9a-f]+|[0-9]+))*")) {
-      return IPV4.matcher(lower).matches() && !lower.matches(".*(?:^|\\.)0\\d.*") ? lower : null;
+    if (DIGITS_AND_DOTS.matcher(lower).matches() || NUMERIC_FORMS.matcher(lower).matches()) {
+      return IPV4.matcher(lower).matches() && !LEADING_ZERO.matcher(lower).matches() ? lower : null;
     }
     return lower;
+  }
+
+  private static boolean isPlainAsciiName(String lower) {
+    for (int i = 0; i < lower.length(); i++) {
+      char c = lower.charAt(i);
+      if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '-' || c == '.')) {
+        return false;
+      }
+    }
+    return true;
   }
 
   private static boolean sameHost(String uriHost, String normalized) {

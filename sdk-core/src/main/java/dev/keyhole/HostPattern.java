@@ -72,7 +72,7 @@ public final class HostPattern {
   /** Whether {@code destination}'s host and port match this pattern. */
   public boolean matches(Destination destination) {
     boolean portOk = port == 0 ? destination.hasDefaultPort() : destination.port() == port;
-    return portOk && matchesHost(destination.host());
+    return portOk && matchesNormalized(destination.host()); // a Destination's host is normalised
   }
 
   /**
@@ -93,13 +93,15 @@ public final class HostPattern {
    */
   public boolean matchesHost(String host) {
     String h = Destination.normalizeHost(host);
-    if (h == null) {
-      return false;
-    }
+    return h != null && matchesNormalized(h);
+  }
+
+  private boolean matchesNormalized(String h) {
     if (!wildcard) {
       return h.equals(this.host);
     }
-    return h.length() > this.host.length() + 1 && h.endsWith("." + this.host);
+    return h.length() > this.host.length() + 1 && h.endsWith(this.host)
+        && h.charAt(h.length() - this.host.length() - 1) == '.';
   }
 
   public boolean isWildcard() {

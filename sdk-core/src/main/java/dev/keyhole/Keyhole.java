@@ -2,20 +2,16 @@ package dev.keyhole;
 
 import dev.keyhole.audit.AuditSink;
 import dev.keyhole.internal.Broker;
+import dev.keyhole.internal.BrokerSettings;
 import dev.keyhole.redact.DetectorMode;
-import dev.keyhole.redact.Detectors;
 import dev.keyhole.redact.SecretDetector;
 import dev.keyhole.spi.RedactionEngine;
 import dev.keyhole.spi.CredentialIssuer;
 import dev.keyhole.spi.SecretProvider;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.ServiceLoader;
-import org.jspecify.annotations.Nullable;
 
 /**
  * The broker, built once per application: providers, credential issuers, policy, audit sink,
@@ -39,9 +35,7 @@ public final class Keyhole implements AutoCloseable {
   private final Broker broker;
 
   private Keyhole(Builder b) {
-    this.broker = new Broker(b.providers, b.issuers, b.policy, b.auditSink, b.approvalHandler,
-        b.clock, b.cache, b.resilience, b.resilienceById, b.fingerprintKey, b.redactionEngine,
-        b.expirySweep, b.detectorMode, b.detectors, b.workspace, b.sleeper);
+    this.broker = new Broker(b.settings.build());
   }
 
   public static Builder builder() {
@@ -109,22 +103,7 @@ public final class Keyhole implements AutoCloseable {
 
   /** Builds a {@link Keyhole}. Registration is explicit; {@link #discoverProviders()} is opt-in. */
   public static final class Builder {
-    private final List<SecretProvider> providers = new ArrayList<>();
-    private final List<CredentialIssuer> issuers = new ArrayList<>();
-    private Policy policy = Policy.empty();
-    private AuditSink auditSink = AuditSink.noop();
-    private ApprovalHandler approvalHandler = ApprovalHandler.denyAll();
-    private Clock clock = Clock.systemUTC();
-    private CacheSettings cache = CacheSettings.defaults();
-    private ResilienceSettings resilience = ResilienceSettings.defaults();
-    private final Map<String, ResilienceSettings> resilienceById = new HashMap<>();
-    private byte @Nullable [] fingerprintKey;
-    private @Nullable RedactionEngine redactionEngine;
-    private boolean expirySweep = true;
-    private DetectorMode detectorMode = DetectorMode.OFF;
-    private List<? extends SecretDetector> detectors = Detectors.defaults();
-    private java.nio.file.@Nullable Path workspace;
-    private Sleeper sleeper = Sleeper.system();
+    private final BrokerSettings.Builder settings = BrokerSettings.builder();
 
     private Builder() {}
 
@@ -135,14 +114,14 @@ public final class Keyhole implements AutoCloseable {
      * with {@code [REDACTED:detector-id]}. Default {@code OFF}: detectors are heuristics.
      */
     public Builder detectors(DetectorMode mode) {
-      this.detectorMode = Objects.requireNonNull(mode, "mode");
+      settings.detectorMode(Objects.requireNonNull(mode, "mode"));
       return this;
     }
 
     /** Same, with these detectors instead of the built-in ones. */
     public Builder detectors(DetectorMode mode, List<? extends SecretDetector> detectors) {
-      this.detectorMode = Objects.requireNonNull(mode, "mode");
-      this.detectors = List.copyOf(Objects.requireNonNull(detectors, "detectors"));
+      settings.detectorMode(Objects.requireNonNull(mode, "mode"))
+          .detectors(Objects.requireNonNull(detectors, "detectors"));
       return this;
     }
 
@@ -151,65 +130,65 @@ public final class Keyhole implements AutoCloseable {
      * task opens (a task may give its own with {@link TaskOptions.Builder#root}).
      */
     public Builder workspace(java.nio.file.Path root) {
-      this.workspace = Objects.requireNonNull(root, "root").toAbsolutePath().normalize();
+      settings.workspace(Objects.requireNonNull(root, "root").toAbsolutePath().normalize());
       return this;
     }
 
     /** Registers a provider; its schemes must not overlap another provider's. */
     public Builder provider(SecretProvider provider) {
-      providers.add(Objects.requireNonNull(provider, "provider"));
+      settings.provider(provider);
       return this;
     }
 
     /** Registers a credential issuer. */
     public Builder issuer(CredentialIssuer issuer) {
-      issuers.add(Objects.requireNonNull(issuer, "issuer"));
+      settings.issuer(issuer);
       return this;
     }
 
     /** Adds every {@link SecretProvider} and {@link CredentialIssuer} found by ServiceLoader. */
     public Builder discoverProviders() {
-      ServiceLoader.load(SecretProvider.class).forEach(providers::add);
-      ServiceLoader.load(CredentialIssuer.class).forEach(issuers::add);
+      ServiceLoader.load(SecretProvider.class).forEach(settings::provider);
+      ServiceLoader.load(CredentialIssuer.class).forEach(settings::issuer);
       return this;
     }
 
     public Builder policy(Policy policy) {
-      this.policy = Objects.requireNonNull(policy, "policy");
+      settings.policy(policy);
       return this;
     }
 
     public Builder auditSink(AuditSink sink) {
-      this.auditSink = Objects.requireNonNull(sink, "sink");
+      settings.auditSink(sink);
       return this;
     }
 
     /** Who approves grants marked for approval. Default: deny (fail closed). */
     public Builder approvalHandler(ApprovalHandler handler) {
-      this.approvalHandler = Objects.requireNonNull(handler, "handler");
+      settings.approvalHandler(handler);
       return this;
     }
 
     /** The clock for TTLs, expiry and audit timestamps. */
     public Builder clock(Clock clock) {
-      this.clock = Objects.requireNonNull(clock, "clock");
+      settings.clock(clock);
       return this;
     }
 
     public Builder cache(CacheSettings settings) {
-      this.cache = Objects.requireNonNull(settings, "settings");
+      this.settings.cache(settings);
       return this;
     }
 
     /** Resilience settings for every provider and issuer without their own. */
     public Builder resilience(ResilienceSettings settings) {
-      this.resilience = Objects.requireNonNull(settings, "settings");
+      this.settings.resilience(settings);
       return this;
     }
 
     /** Resilience settings for one provider or issuer, by id. */
     public Builder resilience(String providerOrIssuerId, ResilienceSettings settings) {
-      resilienceById.put(Objects.requireNonNull(providerOrIssuerId), Objects.requireNonNull(settings));
+      this.settings.resilience(providerOrIssuerId, settings);
       return this;
     }
 
@@ -221,13 +200,13 @@ public final class Keyhole implements AutoCloseable {
       if (key.length < 32) {
         throw new IllegalArgumentException("fingerprint key must be at least 32 bytes, was " + key.length);
       }
-      this.fingerprintKey = key.clone();
+      settings.fingerprintKey(key);
       return this;
     }
 
     /** Replaces the redaction engine (advanced; the default is Keyhole's own matcher). */
     public Builder redactionEngine(RedactionEngine engine) {
-      this.redactionEngine = Objects.requireNonNull(engine, "engine");
+      settings.redactionEngine(engine);
       return this;
     }
 
@@ -236,13 +215,13 @@ public final class Keyhole implements AutoCloseable {
      * advances their fake clock, so backoff and Retry-After are checked without waiting.
      */
     public Builder sleeper(Sleeper sleeper) {
-      this.sleeper = Objects.requireNonNull(sleeper, "sleeper");
+      settings.sleeper(sleeper);
       return this;
     }
 
     /** Whether a background thread closes expired tasks once a second (default true). */
     public Builder expirySweep(boolean on) {
-      this.expirySweep = on;
+      settings.expirySweep(on);
       return this;
     }
 

@@ -1,22 +1,18 @@
 package dev.keyhole.internal;
 
 import dev.keyhole.ApprovalHandler;
-import dev.keyhole.CacheSettings;
 import dev.keyhole.ConfigurationException;
 import dev.keyhole.Grant;
 import dev.keyhole.KeyholeException;
 import dev.keyhole.Policy;
 import dev.keyhole.PolicyViolationException;
 import dev.keyhole.Redactor;
-import dev.keyhole.ResilienceSettings;
-import dev.keyhole.Sleeper;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretRef;
 import dev.keyhole.SecretValue;
 import dev.keyhole.TaskOptions;
 import dev.keyhole.TaskScope;
 import dev.keyhole.audit.AuditEventType;
-import dev.keyhole.audit.AuditSink;
 import dev.keyhole.internal.redact.DefaultRedactionEngines;
 import dev.keyhole.spi.CredentialIssuer;
 import dev.keyhole.spi.IssueRequest;
@@ -65,33 +61,31 @@ public final class Broker {
   private final ExecutorService providerExecutor;
   private final @Nullable ScheduledExecutorService sweeper;
   private final AtomicBoolean closed = new AtomicBoolean();
+  /** Every thread Keyhole started, so close() can wait until each has really ended. */
+  private final java.util.Set<Thread> threads = ConcurrentHashMap.newKeySet();
   private final List<SecretProvider> providerList;
   private final List<CredentialIssuer> issuerList;
 
-  public Broker(List<SecretProvider> providers, List<CredentialIssuer> issuerList, Policy policy,
-      AuditSink sink, ApprovalHandler approvalHandler, Clock clock, CacheSettings cacheSettings,
-      ResilienceSettings resilience, Map<String, ResilienceSettings> resilienceById,
-      byte @Nullable [] fingerprintKey, @Nullable RedactionEngine engine, boolean expirySweep,
-      dev.keyhole.redact.DetectorMode detectorMode,
-      List<? extends dev.keyhole.redact.SecretDetector> detectors,
-      java.nio.file.@Nullable Path workspace, Sleeper sleeper) {
-    this.policy = policy;
-    this.clock = clock;
-    this.audit = new Audit(sink, clock);
-    this.approvalHandler = approvalHandler;
-    this.cache = new ResolutionCache(cacheSettings, clock);
-    this.fingerprinter = new Fingerprinter(fingerprintKey);
+  public Broker(BrokerSettings settings) {
+    this.policy = settings.policy();
+    this.clock = settings.clock();
+    this.audit = new Audit(settings.auditSink(), clock);
+    this.approvalHandler = settings.approvalHandler();
+    this.cache = new ResolutionCache(settings.cache(), clock);
+    this.fingerprinter = new Fingerprinter(settings.fingerprintKey());
+    RedactionEngine engine = settings.redactionEngine();
     this.redaction = engine != null ? engine : DefaultRedactionEngines.create(clock);
-    this.outputRedactor = detectorMode == dev.keyhole.redact.DetectorMode.OFF ? redaction
-        : dev.keyhole.redact.DetectingRedactor.builder(redaction).mode(detectorMode)
-            .detectors(List.copyOf(detectors)).listener(this::detected).build();
-    this.workspace = workspace;
+    this.outputRedactor = settings.detectorMode() == dev.keyhole.redact.DetectorMode.OFF
+        ? redaction
+        : dev.keyhole.redact.DetectingRedactor.builder(redaction).mode(settings.detectorMode())
+            .detectors(settings.detectors()).listener(this::detected).build();
+    this.workspace = settings.workspace();
     this.registering = new RegisteringEngine(redaction);
-    this.providerList = List.copyOf(providers);
-    this.issuerList = List.copyOf(issuerList);
+    this.providerList = settings.providers();
+    this.issuerList = settings.issuers();
 
     Map<String, Object> ids = new HashMap<>();
-    for (SecretProvider p : providers) {
+    for (SecretProvider p : providerList) {
       if (ids.put(p.id(), p) != null) {
         throw new ConfigurationException("Two providers or issuers have the id '" + p.id() + "'");
       }
@@ -114,10 +108,10 @@ public final class Broker {
     }
     this.providerExecutor = Executors.newCachedThreadPool(daemon("keyhole-provider-"));
     for (String id : ids.keySet()) {
-      callers.put(id, new ProviderCaller(id, resilienceById.getOrDefault(id, resilience), clock,
-          providerExecutor, redaction, sleeper));
+      callers.put(id, new ProviderCaller(id, settings.resilience(id), clock,
+          providerExecutor, redaction, settings.sleeper()));
     }
-    for (String id : resilienceById.keySet()) {
+    for (String id : settings.resilienceIds()) {
       if (!ids.containsKey(id)) {
         throw new ConfigurationException("Resilience settings name '" + id + "', but no provider"
             + " or issuer has that id; registered: " + ids.keySet());
@@ -126,7 +120,7 @@ public final class Broker {
     for (Grant g : policy.grants()) {
       validateGrant(g, "policy grant");
     }
-    if (expirySweep) {
+    if (settings.expirySweep()) {
       sweeper = Executors.newSingleThreadScheduledExecutor(daemon("keyhole-expiry-"));
       var unused = sweeper.scheduleWithFixedDelay(this::sweepQuietly, 1, 1, TimeUnit.SECONDS);
     } else {
@@ -134,11 +128,13 @@ public final class Broker {
     }
   }
 
-  private static ThreadFactory daemon(String prefix) {
+  private ThreadFactory daemon(String prefix) {
     AtomicInteger n = new AtomicInteger();
     return r -> {
       Thread t = new Thread(r, prefix + n.incrementAndGet());
       t.setDaemon(true);
+      threads.removeIf(old -> !old.isAlive());
+      threads.add(t);
       return t;
     };
   }
@@ -482,6 +478,7 @@ public final class Broker {
     if (sweeper != null) {
       awaitQuietly(sweeper);
     }
+    joinThreads();
     for (SecretProvider p : providerList) {
       try {
         p.close();
@@ -496,6 +493,25 @@ public final class Broker {
         // closing is best effort
       }
     }
+  }
+
+  /**
+   * An executor reports termination as its last worker leaves its loop, a moment before that
+   * thread has ended: join them, so that no Keyhole thread is alive once close() returns.
+   */
+  private void joinThreads() {
+    for (Thread t : threads) {
+      if (t == Thread.currentThread()) {
+        continue;
+      }
+      try {
+        t.join(TimeUnit.SECONDS.toMillis(1));
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+    threads.clear();
   }
 
   /** Waits briefly for interrupted Keyhole threads to end, so that none outlives close(). */

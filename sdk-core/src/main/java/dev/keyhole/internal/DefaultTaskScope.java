@@ -184,8 +184,8 @@ public final class DefaultTaskScope implements TaskScope {
   @Override
   public SecretValue resolve(SecretHandle handle, Use use) {
     // The single-handle path avoids the batch bookkeeping: it is the hot path of every tool call.
-    ensureOpen(use);
-    check(handle, use);
+    Instant now = ensureOpen(use); // one clock read serves the task TTL and the grant TTL
+    check(handle, use, now);
     approve(handle, use);
     countUse(handle, bindings.get(handle).grant, use);
     return handOut(handle, use);
@@ -235,11 +235,11 @@ public final class DefaultTaskScope implements TaskScope {
 
   @Override
   public Map<SecretHandle, SecretValue> resolveAll(Collection<SecretHandle> handles, Use use) {
-    ensureOpen(use);
+    Instant now = ensureOpen(use);
     List<SecretHandle> distinct = new ArrayList<>(new LinkedHashSet<>(handles));
     // 1. Policy for every handle before anything is counted or fetched.
     for (SecretHandle h : distinct) {
-      check(h, use);
+      check(h, use, now);
     }
     for (SecretHandle h : distinct) {
       approve(h, use);
@@ -286,8 +286,10 @@ public final class DefaultTaskScope implements TaskScope {
     }
   }
 
-  private void ensureOpen(Use use) {
-    if (state == State.OPEN && !broker.clock().instant().isBefore(expiresAt)) {
+  /** Denies a use of a closed or expired task; returns the time it was checked at. */
+  private Instant ensureOpen(Use use) {
+    Instant now = broker.clock().instant();
+    if (state == State.OPEN && !now.isBefore(expiresAt)) {
       expire();
     }
     State s = state;
@@ -299,14 +301,15 @@ public final class DefaultTaskScope implements TaskScope {
           + (s == State.EXPIRED ? "expired (its TTL ran out at " + expiresAt + ")" : "closed")
           + "; its handles are dead. Open a new task to use secrets again.", s == State.EXPIRED);
     }
+    return now;
   }
 
-  private void check(SecretHandle h, Use use) {
+  private void check(SecretHandle h, Use use, Instant now) {
     Binding b = bindings.get(h);
     if (b == null) {
       throw denyUnknown(h, use);
     }
-    PolicyCheck.Denial d = PolicyCheck.check(b.grant, h, use, broker.clock().instant(), openedAt, taskId);
+    PolicyCheck.Denial d = PolicyCheck.check(b.grant, h, use, now, openedAt, taskId);
     if (d != null) {
       throw deny(h, use, d.reason(), d.message());
     }

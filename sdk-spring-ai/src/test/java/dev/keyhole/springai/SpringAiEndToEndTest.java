@@ -202,12 +202,14 @@ class SpringAiEndToEndTest {
   }
 
   @Test
+  @SuppressWarnings("try") // the binding is used for its scope only
   void aTaskBoundWithTaskContext_servesRequestsWithoutAToolContext() {
     String token = h.plant("github_token");
     h.wire.thenJson(toolCalls(call("c1", "fetch", "{\"url\":\"https://api.github.com/x\",\"token\":\"secret://github_token\"}")))
         .thenJson(OpenAiWire.text("ok"));
     try (TaskScope task = h.open("t1", Harness.grant("github_token", "fetch").destinations("api.github.com"));
          TaskContext.Binding bound = TaskContext.bind(task)) {
+      assertThat(TaskContext.current()).containsSame(task);
       h.chat.prompt().user("fetch x").call().content();
     }
     assertThat(h.repoTools.tokensReceived).containsExactly(token);
