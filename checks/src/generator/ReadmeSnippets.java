@@ -150,7 +150,7 @@ public final class ReadmeSnippets {
         .append(b.fenceLine()).append(" (section \"").append(b.heading().replace("*/", ""))
         .append("\") by checks/src/generator/ReadmeSnippets.java. Line numbers in this file are ")
         .append(markdown.getFileName()).append("'s: fix the README, not this file. */ ")
-        .append("@SuppressWarnings(\"all\") final class ").append(cls)
+        .append("@SuppressWarnings({\"all\", \"try\"}) final class ").append(cls)
         .append(" extends ReadmeContext { void snippet() throws Exception {\n");
     // The fence is on line fenceLine; the body starts on the next line.
     for (int line = 2; line <= b.fenceLine(); line++) {
