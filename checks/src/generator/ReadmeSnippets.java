@@ -26,20 +26,20 @@ import java.util.stream.Stream;
  * README's, and the file name says which block it is: {@code README_md_line_93.java:[97,5]} is an
  * error on README.md line 97 in the block whose fence is on line 93.
  *
- * <p>A block that is partial on purpose (it cannot compile on its own) is marked in its info
- * string, {@code ```java partial}; it is listed as skipped. Use it rarely: an unchecked snippet is
- * one that can drift.
+ * <p>Every {@code java} block is compiled; there is no opt-out. A block that needs a type or a name
+ * the reader would bring (their AI service interface, their client library) gets it from
+ * {@code ReadmeContext}. A block whose info string says more than {@code java} (the old
+ * {@code ```java partial}) stops the generator with an error that says so.
  */
 public final class ReadmeSnippets {
   private static final Pattern FENCE =
       Pattern.compile("^( {0,3})(`{3,}|~{3,})[ \\t]*([^`\\s]*)[ \\t]*(.*)$");
   private static final Pattern IMPORT =
       Pattern.compile("^\\s*import\\s+(static\\s+)?[\\w.]+(\\.\\*)?\\s*;\\s*$");
-  private static final String PARTIAL = "partial";
 
   private ReadmeSnippets() {}
 
-  record Block(int fenceLine, String heading, List<String> lines, boolean partial) {}
+  record Block(int fenceLine, String heading, List<String> lines) {}
 
   public static void main(String[] args) throws IOException {
     if (args.length != 4) {
@@ -71,12 +71,7 @@ public final class ReadmeSnippets {
     }
     String name = markdown.getFileName().toString().replaceAll("[^A-Za-z0-9]", "_");
     int compiled = 0;
-    List<String> skipped = new ArrayList<>();
     for (Block b : blocks) {
-      if (b.partial()) {
-        skipped.add(markdown.getFileName() + ":" + b.fenceLine());
-        continue;
-      }
       String cls = name + "_line_" + b.fenceLine();
       Files.writeString(dir.resolve(cls + ".java"), source(pkg, cls, markdown, b, defaultImports),
           StandardCharsets.UTF_8);
@@ -86,7 +81,7 @@ public final class ReadmeSnippets {
       fail(markdown + " has no ```java block to compile; is this the right file?");
     }
     System.out.println("[readme-snippets] " + markdown + ": " + compiled + " java block(s) written to "
-        + dir + (skipped.isEmpty() ? "" : "; marked '" + PARTIAL + "', not compiled: " + skipped));
+        + dir);
   }
 
   static List<Block> blocks(Path markdown, List<String> lines) {
@@ -104,7 +99,6 @@ public final class ReadmeSnippets {
       }
       String fence = open.group(2);
       String lang = open.group(3).toLowerCase(Locale.ROOT);
-      Set<String> info = new LinkedHashSet<>(List.of(open.group(4).strip().split("\\s+")));
       int start = i;
       List<String> body = new ArrayList<>();
       boolean closed = false;
@@ -124,7 +118,12 @@ public final class ReadmeSnippets {
         if (body.stream().allMatch(String::isBlank)) {
           fail(markdown + ":" + (start + 1) + ": empty ```java block");
         }
-        blocks.add(new Block(start + 1, heading, body, info.contains(PARTIAL)));
+        if (!open.group(4).isBlank()) {
+          fail(markdown + ":" + (start + 1) + ": ```java block with info '" + open.group(4).strip()
+              + "': every java block is compiled, there is no opt-out; declare what the snippet"
+              + " needs from the reader's application in checks' ReadmeContext instead");
+        }
+        blocks.add(new Block(start + 1, heading, body));
       }
     }
     return blocks;
@@ -151,7 +150,7 @@ public final class ReadmeSnippets {
         .append(b.fenceLine()).append(" (section \"").append(b.heading().replace("*/", ""))
         .append("\") by checks/src/generator/ReadmeSnippets.java. Line numbers in this file are ")
         .append(markdown.getFileName()).append("'s: fix the README, not this file. */ ")
-        .append("@SuppressWarnings(\"all\") final class ").append(cls)
+        .append("@SuppressWarnings({\"all\", \"try\"}) final class ").append(cls)
         .append(" extends ReadmeContext { void snippet() throws Exception {\n");
     // The fence is on line fenceLine; the body starts on the next line.
     for (int line = 2; line <= b.fenceLine(); line++) {

@@ -208,6 +208,13 @@ public final class Destination {
     if (DIGITS_AND_DOTS.matcher(lower).matches() || NUMERIC_FORMS.matcher(lower).matches()) {
       return IPV4.matcher(lower).matches() && !LEADING_ZERO.matcher(lower).matches() ? lower : null;
     }
+    // A name whose last label is a number is no host name to java.net.URI (a top label starts
+    // with a letter) and an IPv4 address to the WHATWG URL parser: refused, so that a bare host
+    // and the URL a tool builds from it can never name different machines.
+    String last = lower.substring(lower.lastIndexOf('.') + 1);
+    if (!last.isEmpty() && (Character.isDigit(last.charAt(0)) && NUMERIC_FORMS.matcher(last).matches())) {
+      return null;
+    }
     return lower;
   }
 

@@ -108,7 +108,7 @@ public final class Keyhole implements AutoCloseable {
     private Builder() {}
 
     /**
-     * Runs the {@link Detectors#defaults() built-in detectors} for secrets Keyhole never issued in
+     * Runs the {@link dev.keyhole.redact.Detectors#defaults() built-in detectors} for secrets Keyhole never issued in
      * every output path, behind the redaction of known values: {@code FLAG} audits each hit
      * ({@code DETECTION}, detector id and kind, never the text), {@code REDACT} also replaces it
      * with {@code [REDACTED:detector-id]}. Default {@code OFF}: detectors are heuristics.

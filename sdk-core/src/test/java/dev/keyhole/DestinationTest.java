@@ -38,4 +38,17 @@ class DestinationTest {
     assertThatThrownBy(() -> Destination.parse("https://a b/?token=abc"))
         .hasMessageNotContaining("token=abc");
   }
+
+  @Test
+  void parse_aNameEndingInANumber_isRefusedAsABareHostAsInAUrl() {
+    // java.net.URI (and the WHATWG URL parser, which reads such a name as an IPv4 address) finds no
+    // host name in "api.127", so the bare host must not pass where the URL built from it fails
+    // (found by DestinationProperties: parse was not idempotent on its own output).
+    for (String bad : List.of("api.127", "api.127:8443", "https://api.127/", "x.0x1f", "a.b.1")) {
+      assertThatThrownBy(() -> Destination.parse(bad)).as(bad)
+          .isInstanceOf(InvalidDestinationException.class);
+    }
+    assertThat(Destination.parse("1password.com").host()).isEqualTo("1password.com");
+    assertThat(Destination.parse("api.1e100.net").host()).isEqualTo("api.1e100.net");
+  }
 }

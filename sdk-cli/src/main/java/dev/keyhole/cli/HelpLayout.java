@@ -111,7 +111,8 @@ final class HelpLayout {
     List<String> out = new ArrayList<>();
     StringBuilder current = new StringBuilder(body.substring(0, Math.min(lead, indent)));
     boolean empty = true;
-    for (String word : body.substring(Math.min(lead, indent)).split(" ")) {
+    // Trailing spaces end no word (what split(" ") did, without its surprises).
+    for (String word : body.substring(Math.min(lead, indent)).replaceFirst(" +$", "").split(" ", -1)) {
       if (word.isEmpty()) {
         if (!empty) {
           current.append(' ');

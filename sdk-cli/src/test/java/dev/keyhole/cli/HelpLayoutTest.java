@@ -35,7 +35,7 @@ class HelpLayoutTest {
       String unwrapped = help(1000, args);
       assertThat(words(wrapped)).as(String.join(" ", args) + " at " + columns + " columns")
           .isEqualTo(words(unwrapped));
-      for (String line : wrapped.split("\n")) {
+      for (String line : wrapped.lines().toList()) {
         if (line.length() > columns) {
           assertThat(line.strip()).as("only a single word may exceed the width").doesNotContain(" ");
         }

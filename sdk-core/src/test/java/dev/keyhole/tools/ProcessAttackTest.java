@@ -22,6 +22,8 @@ import java.util.Base64;
 import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 import java.util.function.UnaryOperator;
@@ -360,20 +362,27 @@ class ProcessAttackTest {
     TaskScope task = open(grant().commands("long.sh").build());
     ProcessTool t = tool("long.sh").timeout(Duration.ofSeconds(60)).build();
 
-    CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(
-        () -> call(t, task, args(List.of("./long.sh"))));
-    long pid = Long.parseLong(CompletableFuture.supplyAsync(() -> { // until the script wrote it
-      try {
-        return Files.readString(fifo).strip();
-      } catch (IOException e) {
-        return "-1";
-      }
-    }).get(60, TimeUnit.SECONDS));
-    task.close();
+    // Two threads of its own: both tasks block, and CompletableFuture's default executor may be a
+    // common pool of one thread (2 cores; JDK 25 no longer starts a thread per task there).
+    ExecutorService threads = Executors.newFixedThreadPool(2);
+    try {
+      CompletableFuture<Outcome> running = CompletableFuture.supplyAsync(
+          () -> call(t, task, args(List.of("./long.sh"))), threads);
+      long pid = Long.parseLong(CompletableFuture.supplyAsync(() -> { // until the script wrote it
+        try {
+          return Files.readString(fifo).strip();
+        } catch (IOException e) {
+          return "-1";
+        }
+      }, threads).get(60, TimeUnit.SECONDS));
+      task.close();
 
-    assertThat(diesWithin(pid, Duration.ofSeconds(5))).as("the call's background process").isTrue();
-    Outcome o = running.get(30, TimeUnit.SECONDS);
-    assertThat(o.text()).doesNotContain("exit code: 0");
+      assertThat(diesWithin(pid, Duration.ofSeconds(5))).as("the call's background process").isTrue();
+      Outcome o = running.get(30, TimeUnit.SECONDS);
+      assertThat(o.text()).doesNotContain("exit code: 0");
+    } finally {
+      threads.shutdownNow();
+    }
   }
 
   /** Whether {@code pid} is gone within {@code limit}; kills it if not, so no test leaks it. */

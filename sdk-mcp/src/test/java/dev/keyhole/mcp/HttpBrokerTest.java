@@ -312,9 +312,25 @@ class HttpBrokerTest {
     } catch (RuntimeException expected) {
       assertThat(expected).hasMessageNotContaining(planted.api);
     } finally {
-      alice.close();
+      closeAfterSessionEnded(alice);
     }
     assertThat(Set.copyOf(audit.types())).contains(AuditEventType.TASK_OPENED,
         AuditEventType.TASK_CLOSED);
+  }
+
+  /**
+   * Closes a client whose session the server ended. The MCP Java SDK (2.2.0) starts a new session
+   * after the 404; a close() that comes while that one has no session yet throws a
+   * NullPointerException from LifecycleInitializer (a race inside the SDK, seen under load). What
+   * this test checks is the server's side, so that one exception is not a failure here.
+   */
+  private static void closeAfterSessionEnded(McpSyncClient client) {
+    try {
+      client.close();
+    } catch (NullPointerException sdkRace) {
+      assertThat(sdkRace.getStackTrace()).isNotEmpty();
+      assertThat(sdkRace.getStackTrace()[0].getClassName())
+          .startsWith("io.modelcontextprotocol.client.");
+    }
   }
 }

@@ -4,10 +4,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.keyhole.Keyhole;
 import dev.keyhole.SecretValue;
 import dev.langchain4j.model.chat.ChatModel;
+import dev.langchain4j.service.MemoryId;
+import dev.langchain4j.service.UserMessage;
 import dev.langchain4j.service.tool.ToolProvider;
 import java.io.Writer;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.List;
+import org.springframework.ai.tool.ToolCallbackProvider;
 
 /**
  * What README snippets use without declaring it: the things a reader brings (their model, their
@@ -35,6 +39,18 @@ abstract class ReadmeContext {
   /** The model an application already has (e.g. LangChain4j's OpenAiChatModel). */
   protected ChatModel openAiModel;
 
+  /** Another LangChain4j model (e.g. AnthropicChatModel). */
+  protected ChatModel anthropicModel;
+
+  /** A Spring AI model (e.g. Spring AI's OpenAiChatModel). */
+  protected org.springframework.ai.chat.model.ChatModel openAiChatModel;
+
+  /** Spring AI tools from elsewhere, e.g. an MCP client's {@code SyncMcpToolCallbackProvider}. */
+  protected ToolCallbackProvider mcpToolCallbackProvider;
+
+  /** Who is asking: the chat-memory id of a LangChain4j AI service call. */
+  protected String userId;
+
   /** An MCP (or any) LangChain4j tool provider. */
   protected ToolProvider mcpToolProvider;
 
@@ -48,9 +64,26 @@ abstract class ReadmeContext {
 
   protected Exception exception;
 
-  /** A LangChain4j AI service interface. */
+  /** A LangChain4j AI service interface, with a chat memory per user. */
   protected interface Assistant {
-    String chat(String userMessage);
+    String chat(@MemoryId String userId, @UserMessage String userMessage);
+  }
+
+  /** An application's {@code @Tool} class (LangChain4j), as the README's RepoTools snippets show it. */
+  protected static class RepoTools {
+    @dev.langchain4j.agent.tool.Tool("Lists the open issues of a GitHub repository")
+    String openIssues(String repo, @dev.keyhole.langchain4j.Secret SecretValue githubToken) {
+      return GitHubClient.withToken(githubToken.revealString()).openIssues(repo).toString();
+    }
+  }
+
+  /** A client library that takes its credential when it is built. */
+  protected interface GitHubClient {
+    static GitHubClient withToken(String token) {
+      return repo -> List.of();   // a stand-in: snippets are compiled, never run
+    }
+
+    List<String> openIssues(String repo);
   }
 
   protected interface YourHttpClient {
@@ -59,5 +92,7 @@ abstract class ReadmeContext {
 
   protected interface YourGitHubClient {
     String openIssues(String repo, SecretValue token);
+
+    String openIssues(String repo, String token);
   }
 }
