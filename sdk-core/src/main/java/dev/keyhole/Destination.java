@@ -204,8 +204,10 @@ public final class Destination {
     if (lower.length() > 253 || !LABELS.matcher(lower).matches()) {
       return null;
     }
-    // All-numeric dotted names are IPv4 literals and must be exactly that (no 0x, octal or short forms).
-    if (DIGITS_AND_DOTS.matcher(lower).matches() || NUMERIC_FORMS.matcher(lower).matches()) {
+    // All-numeric dotted names are IPv4 literals and must be exactly that (no 0x, octal or short
+    // forms). Both forms start with a digit (LABELS refused a leading dot).
+    if (Character.isDigit(lower.charAt(0))
+        && (DIGITS_AND_DOTS.matcher(lower).matches() || NUMERIC_FORMS.matcher(lower).matches())) {
       return IPV4.matcher(lower).matches() && !LEADING_ZERO.matcher(lower).matches() ? lower : null;
     }
     // A name whose last label is a number is no host name to java.net.URI (a top label starts
@@ -229,6 +231,9 @@ public final class Destination {
   }
 
   private static boolean sameHost(String uriHost, String normalized) {
+    if (uriHost.equalsIgnoreCase(normalized)) {
+      return true; // normalizeHost is case-insensitive and leaves its own output as it is
+    }
     String n = normalizeHost(uriHost);
     return normalized.equals(n);
   }

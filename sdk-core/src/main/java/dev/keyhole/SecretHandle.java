@@ -4,7 +4,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.Objects;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
@@ -21,9 +20,6 @@ public final class SecretHandle implements Comparable<SecretHandle> {
   public static final String PREFIX = "secret://";
 
   private static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9_-]{0,63}");
-  // A token: the prefix (any case) and the longest run of name characters after it.
-  private static final Pattern TOKEN =
-      Pattern.compile("(?i)secret://([a-z0-9_-]*)");
 
   private final String name;
 
@@ -73,17 +69,51 @@ public final class SecretHandle implements Comparable<SecretHandle> {
    * so that callers can deny them instead of silently passing them through.
    */
   public static List<HandleMatch> findAll(CharSequence text) {
-    if (!containsToken(text)) {
-      return List.of();
+    // A hand-written scan (this runs on every text argument of every guarded call): the prefix in
+    // any ASCII case, then the longest run of name characters, leftmost first, not overlapping.
+    String s = text.toString();
+    List<HandleMatch> out = null;
+    int from = 0;
+    int lastEnd = 0; // a token starts at or after the end of the previous one
+    for (int i = s.indexOf("://", from); i >= 0; i = s.indexOf("://", from)) {
+      if (i - 6 < lastEnd || !asciiSecretBefore(s, i)) {
+        from = i + 1;
+        continue;
+      }
+      int end = i + 3;
+      while (end < s.length() && isNameChar(s.charAt(end))) {
+        end++;
+      }
+      String raw = s.substring(i + 3, end).toLowerCase(Locale.ROOT);
+      boolean valid = !raw.isEmpty() && raw.length() <= 64 && raw.charAt(0) != '_'
+          && raw.charAt(0) != '-';
+      if (out == null) {
+        out = new ArrayList<>(2);
+      }
+      out.add(new HandleMatch(valid ? new SecretHandle(raw) : null, i - 6, end, valid));
+      from = end;
+      lastEnd = end;
     }
-    List<HandleMatch> out = new ArrayList<>(2);
-    Matcher m = TOKEN.matcher(text);
-    while (m.find()) {
-      String raw = m.group(1).toLowerCase(Locale.ROOT);
-      boolean valid = NAME.matcher(raw).matches();
-      out.add(new HandleMatch(valid ? new SecretHandle(raw) : null, m.start(), m.end(), valid));
+    return out == null ? List.of() : out;
+  }
+
+  /** Whether {@code s[i-6, i)} is "secret" in any ASCII case (no other case folding). */
+  private static boolean asciiSecretBefore(String s, int i) {
+    for (int k = 0; k < 6; k++) {
+      char c = s.charAt(i - 6 + k);
+      if (c >= 'A' && c <= 'Z') {
+        c = (char) (c + ('a' - 'A'));
+      }
+      if (c != "secret".charAt(k)) {
+        return false;
+      }
     }
-    return out;
+    return true;
+  }
+
+  private static boolean isNameChar(char c) {
+    return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') || (c >= '0' && c <= '9') || c == '_'
+        || c == '-';
   }
 
   /** A cheap check whether {@code text} contains {@code secret://} in any case. */

@@ -49,4 +49,38 @@ class SecretHandleProperties {
     assertThat(SecretHandle.findAll(t)).isEmpty();
     assertThat(SecretHandle.containsToken(t)).isFalse();
   }
+
+  /** The finder's definition as a regular expression (what the hand-written scan replaced). */
+  private static final java.util.regex.Pattern REFERENCE_TOKEN =
+      java.util.regex.Pattern.compile("(?i)secret://([a-z0-9_-]*)");
+
+  @Provide
+  Arbitrary<String> tokenSoup() {
+    // Pieces that make near-tokens, tokens in odd case, non-ASCII look-alikes (long s, Kelvin
+    // sign, dotless i) and over-long names next to each other.
+    return Arbitraries.of("secret://", "SECRET://", "SeCrEt://", "\u017Fecret://", "secreT:/",
+        "ecret://", "secret:", "://", "se", "cret", "a", "Z", "0", "_", "-", " ", ".", "\u212A",
+        "\u0131", "x".repeat(70), "\n", "/").list().ofMaxSize(14)
+        .map(l -> String.join("", l));
+  }
+
+  @Property(tries = 2000)
+  void findAll_agreesWithTheRegularExpressionItReplaced(@ForAll("tokenSoup") String text) {
+    java.util.regex.Matcher m = REFERENCE_TOKEN.matcher(text);
+    List<HandleMatch> found = SecretHandle.findAll(text);
+    int i = 0;
+    while (m.find()) {
+      assertThat(found).as(text).hasSizeGreaterThan(i);
+      HandleMatch f = found.get(i++);
+      String raw = m.group(1).toLowerCase(Locale.ROOT);
+      boolean valid = raw.matches("[a-z0-9][a-z0-9_-]{0,63}");
+      assertThat(f.start()).as(text).isEqualTo(m.start());
+      assertThat(f.end()).as(text).isEqualTo(m.end());
+      assertThat(f.valid()).as(text).isEqualTo(valid);
+      if (valid) {
+        assertThat(f.handle().name()).isEqualTo(raw);
+      }
+    }
+    assertThat(found).as(text).hasSize(i);
+  }
 }
