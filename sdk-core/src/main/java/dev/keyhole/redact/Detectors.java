@@ -27,7 +27,7 @@ import java.util.List;
  *       {@code jwt} and {@code jwt-base64}, 1Password service-account tokens and secret keys,
  *       Vault tokens, and more (Shopify, SendGrid, Twilio, Databricks, Grafana, ...). A format
  *       without a checksum must also look random and not like a placeholder, so
- *       {@code AKIAXXXXXXXXXXXXXXXX} and {@code ghp_xxxx...} pass no rule;
+ *       an AWS key id or a GitHub token whose generated part is all one filler letter passes no rule;
  *   <li>{@code private-key}: PEM, OpenSSH, PGP (also JSON-escaped) and PuTTY private keys whose
  *       body holds key material;
  *   <li>{@code keyword-entropy}: a random-looking value assigned to a secret-named field in the

@@ -11,7 +11,7 @@ import java.util.regex.Pattern;
  * The built-in credential formats, written from the providers' documented token formats. Every
  * format is anchored on a literal (its prefix, or a fixed marker inside it) and ends with a check:
  * a checksum where the format has one, otherwise "not a placeholder and random enough" over the
- * generated part, so {@code AKIAXXXXXXXXXXXXXXXX} and {@code ghp_xxxx...} pass no rule.
+ * generated part, so a token prefix followed by one filler letter repeated passes no rule.
  */
 final class TokenFormats {
   /** Characters that may not touch a token on either side (it would be part of a longer word). */

@@ -132,7 +132,7 @@ class PromptInjectionTest {
   @Test
   void aValueTheModelInventsOrGuesses_isNotAcceptedInPlaceOfAHandle() {
     openAi.thenJson(OpenAiMock.toolCalls(
-            call("c_literal", "fetch", "{\"url\":\"https://api.github.com/user\",\"token\":\"ghp_guessed\"}"),
+            call("c_literal", "fetch", "{\"url\":\"https://api.github.com/user\",\"token\":\"guessed-token-literal\"}"),
             call("c_smuggle", "fetch", "{\"url\":\"https://api.github.com/user?t=secret://github_token\",\"token\":\"secret://github_token\"}")))
         .thenJson(OpenAiMock.text("ok"));
 
@@ -140,7 +140,7 @@ class PromptInjectionTest {
 
     assertThat(tools.sent).isEmpty();
     Map<String, String> r = openAi.toolResults(1);
-    assertThat(r.get("c_literal")).contains("must be exactly one secret handle").doesNotContain("ghp_guessed");
+    assertThat(r.get("c_literal")).contains("must be exactly one secret handle").doesNotContain("guessed-token-literal");
     assertThat(r.get("c_smuggle")).contains("Argument 'url' of tool 'fetch' holds a secret handle");
   }
 }
