@@ -8,6 +8,7 @@ import dev.keyhole.audit.MemoryAuditSink;
 import dev.keyhole.providers.InMemoryProvider;
 import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.spi.SecretProvider;
+import dev.keyhole.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Set;
@@ -21,7 +22,7 @@ import org.junit.jupiter.api.Test;
 
 /** Nothing a task hands out, and nothing Keyhole keeps for it, outlives the task. */
 class HandedOutValueLifetimeTest {
-  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final MutableClock clock = new MutableClock();
   private final MemoryAuditSink audit = MemoryAuditSink.create();
   private final String value = TestSupport.randomSecret();
 

@@ -8,6 +8,7 @@ import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.MemoryAuditSink;
 import dev.keyhole.internal.CodeExecution;
 import dev.keyhole.providers.InMemoryProvider;
+import dev.keyhole.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,7 +21,7 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /** Command rules, environment mappings and code execution in policy, and task close hooks. */
 class ProcessPolicyTest {
-  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final MutableClock clock = new MutableClock();
   private final MemoryAuditSink audit = MemoryAuditSink.create();
   private final String value = TestSupport.randomSecret();
   private Keyhole keyhole;

@@ -9,6 +9,7 @@ import dev.keyhole.redact.RedactionOptions;
 import dev.keyhole.spi.RedactionEngine;
 import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.spi.SecretProvider;
+import dev.keyhole.testing.MutableClock;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Map;
@@ -23,7 +24,7 @@ import org.junit.jupiter.api.Test;
  * Keyhole knows: the message that leaves Keyhole has the value replaced by its handle token.
  */
 class ProviderErrorRedactionTest {
-  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final MutableClock clock = new MutableClock();
   private final String a = TestSupport.randomSecret();
   private final String b = TestSupport.randomSecret();
   private final ScriptedProvider provider = new ScriptedProvider();

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.keyhole.audit.AuditEventType;
 import dev.keyhole.audit.MemoryAuditSink;
+import dev.keyhole.testing.MutableClock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -20,7 +21,7 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
 class ResilienceTest {
-  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final MutableClock clock = new MutableClock();
   private final TestSupport.CountingProvider provider = new TestSupport.CountingProvider();
   private final MemoryAuditSink audit = MemoryAuditSink.create();
   private final String value = TestSupport.randomSecret();

@@ -10,6 +10,7 @@ import dev.keyhole.providers.InMemoryProvider;
 import dev.keyhole.spi.CredentialIssuer;
 import dev.keyhole.spi.CredentialLease;
 import dev.keyhole.spi.IssueRequest;
+import dev.keyhole.testing.MutableClock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -22,7 +23,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 class TaskScopeTest {
-  private final TestSupport.MutableClock clock = new TestSupport.MutableClock();
+  private final MutableClock clock = new MutableClock();
   private final MemoryAuditSink audit = MemoryAuditSink.create();
   private final String github = TestSupport.randomSecret();
   private final String db = TestSupport.randomSecret();

@@ -3,11 +3,6 @@ package dev.keyhole;
 import dev.keyhole.spi.ResolvedSecret;
 import dev.keyhole.spi.SecretProvider;
 import java.security.SecureRandom;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -28,30 +23,6 @@ final class TestSupport {
       sb.append(ALNUM.charAt(RANDOM.nextInt(ALNUM.length())));
     }
     return sb.toString();
-  }
-
-  /** A clock that moves only when told. */
-  static final class MutableClock extends Clock {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
   }
 
   /** A provider for scheme {@code test} that counts calls and can fail, hold or be slow. */

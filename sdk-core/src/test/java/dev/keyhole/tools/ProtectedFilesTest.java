@@ -16,15 +16,11 @@ import dev.keyhole.audit.AuditEvent;
 import dev.keyhole.audit.MemoryAuditSink;
 import dev.keyhole.providers.InMemoryProvider;
 import dev.keyhole.redact.RedactionOptions;
+import dev.keyhole.testing.MutableClock;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
-import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
@@ -41,7 +37,7 @@ class ProtectedFilesTest {
   @TempDir Path root;
 
   private final MemoryAuditSink audit = MemoryAuditSink.create();
-  private final MovableClock clock = new MovableClock();
+  private final MutableClock clock = new MutableClock();
   private final String apiKey = Fixture.randomValue(40);
   private final String dbPassword = Fixture.randomValue(20);
   private final String yamlToken = Fixture.randomValue(30);
@@ -220,27 +216,4 @@ class ProtectedFilesTest {
     assertThat(Grant.builder("x").ref("memory:x").tools("t").build()).isNotNull();
   }
 
-  /** A clock that moves only when told. */
-  static final class MovableClock extends Clock {
-    private volatile Instant now = Instant.parse("2030-01-01T00:00:00Z");
-
-    void advance(Duration d) {
-      now = now.plus(d);
-    }
-
-    @Override
-    public Instant instant() {
-      return now;
-    }
-
-    @Override
-    public ZoneId getZone() {
-      return ZoneOffset.UTC;
-    }
-
-    @Override
-    public Clock withZone(ZoneId zone) {
-      return this;
-    }
-  }
 }

@@ -11,6 +11,7 @@ import dev.keyhole.SecretValue;
 import dev.keyhole.redact.RedactionOptions;
 import dev.keyhole.spi.RedactionEngine;
 import dev.keyhole.spi.RedactionEngine.Registration;
+import dev.keyhole.testing.MutableClock;
 import java.nio.CharBuffer;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;

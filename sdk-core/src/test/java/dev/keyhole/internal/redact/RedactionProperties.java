@@ -6,6 +6,7 @@ import dev.keyhole.Redactor.StreamingRedactor;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.redact.RedactionOptions;
+import dev.keyhole.testing.MutableClock;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;

@@ -6,6 +6,8 @@ import dev.keyhole.Redactor.StreamingRedactor;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.redact.RedactionOptions;
+import dev.keyhole.testing.Base32;
+import dev.keyhole.testing.MutableClock;
 import java.nio.charset.StandardCharsets;
 import java.security.SecureRandom;
 import java.util.ArrayList;
@@ -84,7 +86,7 @@ class SeparatorToleranceProperties {
         yield wrapped(e, core(e, prefix, v.length, 6), width, nl);
       }
       case 4 -> {
-        String e = TransformedOutputBase32.encode(all);
+        String e = Base32.encode(all);
         String c = core(e, prefix, v.length, 5);
         yield wrapped(form == 4 && width % 2 == 0 ? e.toLowerCase(Locale.ROOT) : e,
             width % 2 == 0 ? c.toLowerCase(Locale.ROOT) : c, width, nl);
@@ -327,32 +329,5 @@ class SeparatorToleranceProperties {
       prev = c;
     }
     return out;
-  }
-
-  /** RFC 4648 base32 with padding, independent of the engine. */
-  static final class TransformedOutputBase32 {
-    private TransformedOutputBase32() {}
-
-    static String encode(byte[] data) {
-      String alphabet = "ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
-      StringBuilder sb = new StringBuilder();
-      int buffer = 0;
-      int bits = 0;
-      for (byte b : data) {
-        buffer = (buffer << 8) | (b & 0xFF);
-        bits += 8;
-        while (bits >= 5) {
-          sb.append(alphabet.charAt((buffer >> (bits - 5)) & 31));
-          bits -= 5;
-        }
-      }
-      if (bits > 0) {
-        sb.append(alphabet.charAt((buffer << (5 - bits)) & 31));
-      }
-      while (sb.length() % 8 != 0) {
-        sb.append('=');
-      }
-      return sb.toString();
-    }
   }
 }

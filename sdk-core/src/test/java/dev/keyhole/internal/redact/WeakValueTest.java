@@ -7,6 +7,7 @@ import dev.keyhole.SecretFormatException;
 import dev.keyhole.SecretHandle;
 import dev.keyhole.SecretValue;
 import dev.keyhole.redact.RedactionOptions;
+import dev.keyhole.testing.MutableClock;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 
