@@ -34,9 +34,14 @@ import org.jspecify.annotations.Nullable;
  * runs is longer than that, however the output wrapped it and whatever separators the value holds.
  *
  * <p>The filter is a blocked Bloom filter: one 64-bit word per probe with {@link #K} bits set per
- * q-gram, about {@link #BITS_PER_ENTRY} bits per entry (a false positive costs about one probe in
- * four hundred, and only a wasted look at the candidates). It needs no probing sequence, so a probe
- * is one memory read and a mask compare, and the build only ORs bits. Patterns are described by
+ * q-gram, about {@link #BITS_PER_ENTRY} bits per entry (a false positive happens about once in 150
+ * probes and costs a look at the candidates, which reads the sample's neighbourhood from the scan
+ * buffer: a shift, a hash and a small-filter probe per possible start). It needs no probing
+ * sequence, so a probe is one memory read and a mask compare, and the build only ORs bits. The scan
+ * first computes every sample's filter word and bits for a chunk, then probes them in a tight loop,
+ * so many cache misses are in flight at once. Few patterns get at least {@link #MIN_WORDS} words,
+ * which keeps the filter sparse: a false positive on a q-gram that ordinary text repeats would
+ * otherwise cost a candidate check at every repetition. Patterns are described by
  * {@link FormSet} (a kind over a shared source array), so the heap holds each value's bytes once
  * rather than two dozen encoded copies.
  *
@@ -64,18 +69,24 @@ final class Matcher {
   private static final int CHUNK = 8192;
 
   /** Filter bits per entry (q-gram of a pattern at one of its first {@code step} offsets). */
-  static final int BITS_PER_ENTRY = 16;
+  static final int BITS_PER_ENTRY = 12;
 
   /** Bits set per entry in the filter's word. */
-  static final int K = 5;
+  static final int K = 4;
+
+  /** The smallest filter, in words: few patterns get a sparse filter that still fits in L1. */
+  static final int MIN_WORDS = 2048;
 
   /**
    * Per-thread scan state: the text chunk as bytes, and the hash of each sample of the chunk (0 for
    * a sample without a complete q-gram).
    */
   private static final class Scratch {
-    byte[] buf = new byte[CHUNK + MIN_WINDOW + 8];
-    final long[] hashes = new long[CHUNK];
+    byte[] buf = new byte[CHUNK + MIN_WINDOW + MAX_STEP + 8];
+    /** Each sample's filter bits (-1 for a sample without a complete q-gram: never a hit). */
+    final long[] bits = new long[CHUNK];
+    /** Each sample's filter word. */
+    final int[] word = new int[CHUNK];
   }
 
   private static final ThreadLocal<Scratch> SCRATCH = ThreadLocal.withInitial(Scratch::new);
@@ -345,7 +356,8 @@ final class Matcher {
 
   private static int filterWords(int n, int step) {
     long entries = (long) n * step;
-    return (int) Math.max(1, Math.min(Integer.MAX_VALUE - 8, (entries * BITS_PER_ENTRY + 63) / 64));
+    return (int) Math.max(MIN_WORDS,
+        Math.min(Integer.MAX_VALUE - 8, (entries * BITS_PER_ENTRY + 63) / 64));
   }
 
   private static long[] firstFilter(int[] keys, int n) {
@@ -627,8 +639,7 @@ final class Matcher {
 
   /** The {@link #K} bits of {@code h} in its filter word. */
   private static long bits(long h) {
-    return (1L << h) | (1L << (h >>> 6)) | (1L << (h >>> 12)) | (1L << (h >>> 18))
-        | (1L << (h >>> 24));
+    return (1L << h) | (1L << (h >>> 6)) | (1L << (h >>> 12)) | (1L << (h >>> 18));
   }
 
   private static long mix(long g) {
@@ -652,11 +663,12 @@ final class Matcher {
     }
     Scratch scratch = SCRATCH.get();
     byte[] buf = scratch.buf;
-    if (buf.length < CHUNK + window + 8) {
-      buf = new byte[CHUNK + window + 8];
+    if (buf.length < CHUNK + window + MAX_STEP + 8) {
+      buf = new byte[CHUNK + window + MAX_STEP + 8];
       scratch.buf = buf;
     }
-    final long[] hashes = scratch.hashes;
+    final long[] sampleBits = scratch.bits;
+    final int[] sampleWord = scratch.word;
     final int s = step;
     final long[] f = filter;
     final long nw = words;
@@ -669,31 +681,36 @@ final class Matcher {
     try {
       int t = from;
       while (t <= last) {
-        int base = t;
-        int chunkEnd = Math.min(last + 1, base + CHUNK);
+        // The buffer holds text[bufBase, copyEnd): the chunk's samples, the window after the last
+        // one, and the s - 1 characters before the first (the starts a sample is responsible for).
+        int bufBase = Math.max(from, t - (s - 1));
+        int chunkEnd = Math.min(last + 1, t + CHUNK);
         int copyEnd = Math.min(to, chunkEnd + window);
-        text.getBytes(base, copyEnd, buf, 0);
-        used = Math.max(used, copyEnd - base);
+        text.getBytes(bufBase, copyEnd, buf, 0);
+        used = Math.max(used, copyEnd - bufBase);
         // Two passes: hash every sample of the chunk, then probe the filter for all of them. The
         // probes are independent loads from a table that may be larger than the caches, so the
         // processor overlaps their misses instead of waiting for each in turn.
         int samples = 0;
-        for (int off = t - base, end = chunkEnd - base; off < end; off += s) {
+        for (int off = t - bufBase, end = chunkEnd - bufBase, lim = copyEnd - bufBase; off < end;
+            off += s) {
           long x = (long) LONG_LE.get(buf, off);
           long g;
           if ((skippedBytes(x) & high) == 0) {
             g = (x | fold) & mask;
           } else {
-            g = skeletonGram(buf, off, Math.min(copyEnd - base, off + window));
+            g = skeletonGram(buf, off, Math.min(lim, off + window));
           }
-          hashes[samples++] = g == 0 ? 0 : mix(g);
+          long h = mix(g);
+          sampleWord[samples] = g == 0 ? 0 : (int) (((h >>> 32) * nw) >>> 32);
+          sampleBits[samples++] = g == 0 ? -1L : bits(h);
         }
         hashed = Math.max(hashed, samples);
+        // The probe loop is a few instructions per sample, so many of its loads are in flight.
         for (int i = 0; i < samples; i++) {
-          long h = hashes[i];
-          long bits = bits(h);
-          if ((f[(int) (((h >>> 32) * nw) >>> 32)] & bits) == bits && h != 0) {
-            out = candidates(text, from, to, t + i * s, out);
+          long bits = sampleBits[i];
+          if ((f[sampleWord[i]] & bits) == bits) {
+            out = candidates(text, buf, bufBase, copyEnd, from, to, t + i * s, out);
             if (firstOnly && out != null) {
               return out;
             }
@@ -706,7 +723,8 @@ final class Matcher {
       // The buffers outlive the call (one per thread): leave no copy of the scanned text in them
       // (a sample's hash is a bijection of its q-gram).
       Arrays.fill(buf, 0, used, (byte) 0);
-      Arrays.fill(hashes, 0, hashed, 0L);
+      Arrays.fill(sampleBits, 0, hashed, 0L);
+      Arrays.fill(sampleWord, 0, hashed, 0);
     }
   }
 
@@ -805,44 +823,62 @@ final class Matcher {
     return key == 0 || key == -1 ? 1 : key;
   }
 
-  /** Checks every pattern start that the sample at {@code t} is responsible for. */
-  private @Nullable MatchList candidates(
-      String text, int from, int to, int t, @Nullable MatchList out) {
+  /**
+   * Checks every pattern start that the sample at {@code t} is responsible for ({@code t - s < p
+   * <= t}), reading skeleton q-grams from {@code buf}, which holds {@code text[bufBase, bufEnd)} as
+   * bytes. Walking left from {@code t}, each kept character shifts into the q-gram of the start
+   * after it, so the {@code s} starts cost a shift, a hash and a small filter probe each.
+   */
+  private @Nullable MatchList candidates(String text, byte[] buf, int bufBase, int bufEnd,
+      int from, int to, int t, @Nullable MatchList out) {
+    int offT = t - bufBase;
+    long g = skeletonGram(buf, offT, Math.min(bufEnd - bufBase, offT + window));
+    if (g == 0) {
+      return out; // a saturated filter word, not a sample
+    }
     for (int k = 0; k < step; k++) {
       int start = t - k;
       if (start < from) {
         break;
       }
-      if (!separatorStart && isSkipped(text.charAt(start))) {
-        continue;
+      byte b = buf[start - bufBase];
+      if (isSkipped((char) (b & 0xFF))) {
+        if (!separatorStart) {
+          continue;
+        }
+      } else if (k > 0) {
+        g = ((g << 8) | fold((char) (b & 0xFF))) & qMask;
       }
-      long g = skeletonGram(text, start, Math.min(to, start + window));
-      if (g == 0) {
-        continue;
-      }
-      int key = (int) mix(g);
-      long fb = firstBits(key);
-      if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
-        continue;
-      }
-      int second = -1; // not computed yet; 0: the text has no complete second q-gram in reach
-      for (int i = dir[key >>> dirShift], end = dir[(key >>> dirShift) + 1]; i < end; i++) {
-        if (firstKeys[i] == key) {
-          if (secondKeys[i] != 0) {
-            if (second == -1) {
-              second = secondKey(text, start, to);
-            }
-            if (second != 0 && second != secondKeys[i]) {
-              continue;
-            }
+      out = startsAt(text, start, to, g, out);
+    }
+    return out;
+  }
+
+  /** Verifies the patterns whose first skeleton q-gram is {@code g} at {@code text[start...]}. */
+  private @Nullable MatchList startsAt(
+      String text, int start, int to, long g, @Nullable MatchList out) {
+    int key = (int) mix(g);
+    long fb = firstBits(key);
+    if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
+      return out;
+    }
+    int second = -1; // not computed yet; 0: the text has no complete second q-gram in reach
+    for (int i = dir[key >>> dirShift], end = dir[(key >>> dirShift) + 1]; i < end; i++) {
+      if (firstKeys[i] == key) {
+        if (secondKeys[i] != 0) {
+          if (second == -1) {
+            second = secondKey(text, start, to);
           }
-          int e = verify(i, text, start, to);
-          if (e >= 0) {
-            if (out == null) {
-              out = new MatchList();
-            }
-            out.add(start, e, owner[i]);
+          if (second != 0 && second != secondKeys[i]) {
+            continue;
           }
+        }
+        int e = verify(i, text, start, to);
+        if (e >= 0) {
+          if (out == null) {
+            out = new MatchList();
+          }
+          out.add(start, e, owner[i]);
         }
       }
     }
