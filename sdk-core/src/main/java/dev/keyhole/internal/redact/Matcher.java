@@ -978,6 +978,10 @@ final class Matcher {
       return at + window > end; // the text ended before the window: more may come
     }
     int key = (int) mix(g);
+    long fb = firstBits(key);
+    if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
+      return false;
+    }
     for (int i = dir[key >>> dirShift], e = dir[(key >>> dirShift) + 1]; i < e; i++) {
       if (firstKeys[i] == key && isPrefix(i, text, at)) {
         return true;
