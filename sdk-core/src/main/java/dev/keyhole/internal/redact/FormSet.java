@@ -289,6 +289,27 @@ final class FormSet {
           out[j] = alphabet[bits(b, bit, width)];
         }
       }
+      case HEX_BACKSLASH_X, HEX_0X -> {
+        byte[] b = (byte[]) d;
+        char lead = kind(m) == HEX_0X ? '0' : '\\';
+        for (int j = 0; j < count; j++) {
+          int v = b[j >> 2];
+          int r = j & 3;
+          out[j] = r == 0 ? lead : r == 1 ? 'x' : HEX_DIGITS[r == 2 ? (v >> 4) & 0xF : v & 0xF];
+        }
+      }
+      case HEX_0X_COMMA -> {
+        byte[] b = (byte[]) d;
+        for (int j = 0, r = 0, x = 0; j < count; j++) {
+          int v = b[x];
+          out[j] = r == 0 ? '0' : r == 1 ? 'x' : r == 4 ? ','
+              : HEX_DIGITS[r == 2 ? (v >> 4) & 0xF : v & 0xF];
+          if (++r == 5) {
+            r = 0;
+            x++;
+          }
+        }
+      }
       default -> {
         for (int j = 0; j < count; j++) {
           out[j] = charAt(m, d, j);

@@ -302,8 +302,8 @@ final class Matcher {
     filter = new long[words];
     long[] order = new long[n];
     int[] second = new int[n];
-    window = Math.max(MIN_WINDOW,
-        new Grams(q, step).addAll(n, metaIn, dataIn, lens, filter, order, second));
+    window = Math.max(MIN_WINDOW, new Grams(q, step, new FilterWrites(filter, (long) n * step))
+        .addAll(n, metaIn, dataIn, lens, order, second));
     Arrays.sort(order);
     firstKeys = new int[n];
     secondKeys = new int[n];
@@ -424,7 +424,8 @@ final class Matcher {
     int[] ownerOld = owner.clone();
     long[] order = new long[k];
     int[] second = new int[k];
-    int win = Math.max(window, new Grams(q, step).addAll(k, metaIn, dataIn, lens, f, order, second));
+    int win = Math.max(window,
+        new Grams(q, step, new FilterWrites(f, (long) k * step)).addAll(k, metaIn, dataIn, lens, order, second));
     Arrays.sort(order);
     // Drop duplicates (of a present pattern, or of an earlier new one), merging their owners.
     int kept = 0;
@@ -494,11 +495,96 @@ final class Matcher {
         sepStart, f, sizedFor, fk, sk, me, da, le, ow);
   }
 
+  /**
+   * Writes of q-gram hashes into a filter. In a full build of a filter larger than the second-level
+   * cache, each write in hash order would miss the caches and the TLB: the writes are instead
+   * collected per block of {@code 2^BLOCK_SHIFT} words (32 KiB, which the first-level cache holds)
+   * and applied a block at a time, when its buffer fills and at {@link #finish}; the buffers take
+   * as much heap as the filter and are wiped. Same words, same bits as direct writes, which a small
+   * filter, or a few writes ({@link #plus}), still take.
+   */
+  static final class FilterWrites {
+    /** Filters up to this many words take direct writes (they stay in the caches). */
+    static final int DIRECT_WORDS = 1 << 16;
+
+    static final int BLOCK_SHIFT = 12;
+    /** Writes buffered per block: about eight per cache line of the block when it is applied. */
+    static final int BLOCK_WRITES = 1 << BLOCK_SHIFT;
+
+    private final long[] filter;
+    private final int words;
+    /** Per block: pending writes, each the word index (high half) and the hash's low 24 bits. */
+    private final long @Nullable [][] pending;
+    private final int[] count;
+
+    /** Writes into {@code filter}; {@code expected} writes to come (fewer than its words: direct). */
+    FilterWrites(long[] filter, long expected) {
+      this.filter = filter;
+      this.words = filter.length;
+      if (words > DIRECT_WORDS && expected >= words) {
+        int blocks = ((words - 1) >>> BLOCK_SHIFT) + 1;
+        pending = new long[blocks][BLOCK_WRITES];
+        count = new int[blocks];
+      } else {
+        pending = null;
+        count = new int[0];
+      }
+    }
+
+    void add(long h) {
+      int w = wordOf(h, words);
+      long @Nullable [][] p = pending;
+      if (p == null) {
+        filter[w] |= bits(h);
+        return;
+      }
+      int b = w >>> BLOCK_SHIFT;
+      long[] buf = p[b];
+      int c = count[b];
+      buf[c++] = ((long) w << 32) | (h & 0xFFFFFF);
+      if (c == BLOCK_WRITES) {
+        apply(buf, c);
+        c = 0;
+      }
+      count[b] = c;
+    }
+
+    void addAll(long[] hs, int n) {
+      for (int i = 0; i < n; i++) {
+        add(hs[i]);
+      }
+    }
+
+    private void apply(long[] buf, int c) {
+      long[] f = filter;
+      for (int i = 0; i < c; i++) {
+        long x = buf[i];
+        f[(int) (x >>> 32)] |= bits(x);
+      }
+    }
+
+    /** Applies the pending writes and wipes the buffers (they hold q-gram hash bits). */
+    void finish() {
+      long @Nullable [][] p = pending;
+      if (p == null) {
+        return;
+      }
+      for (int b = 0; b < p.length; b++) {
+        apply(p[b], count[b]);
+        Arrays.fill(p[b], 0L);
+        count[b] = 0;
+      }
+    }
+  }
+
   /** One form's q-grams at its first {@code step} offsets, added to a filter; scratch reused. */
   private static final class Grams {
     private final int q;
     private final int step;
+    private final FilterWrites writes;
     private final char[] scratch;
+    /** The hashes of an encoded form's q-grams, written to the filter together. */
+    private final long[] hashes = new long[MAX_STEP];
     private long[] kept = new long[MAX_STEP + 2 * MAX_Q];
     private int[] keptAt = new int[MAX_STEP + 2 * MAX_Q];
     /** Results of the last {@link #add}. */
@@ -506,59 +592,96 @@ final class Matcher {
     int second;
     int window;
 
-    Grams(int q, int step) {
+    Grams(int q, int step, FilterWrites writes) {
       this.q = q;
       this.step = step;
+      this.writes = writes;
       this.scratch = new char[Math.max(step + q - 1, 2 * q)];
     }
 
     /**
-     * Adds forms {@code [0, n)} to {@code filter}; sets each one's {@code order} entry (first key,
-     * unsigned-sortable, and index) and second key; returns the widest window they need.
+     * Adds forms {@code [0, n)} to the filter; sets each one's {@code order} entry (first key,
+     * unsigned-sortable, and index) and second key; returns the widest window they need. Wipes the
+     * scratch (it held the forms' characters) and leaves every write applied.
      */
-    int addAll(int n, int[] metaIn, Object[] dataIn, int[] lens, long[] filter, long[] order,
-        int[] second) {
+    int addAll(int n, int[] metaIn, Object[] dataIn, int[] lens, long[] order, int[] second) {
       int win = 0;
-      for (int i = 0; i < n; i++) {
-        add(metaIn[i], dataIn[i], lens[i], filter, filter.length);
-        win = Math.max(win, window);
-        order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
-        second[i] = this.second;
+      try {
+        for (int i = 0; i < n; i++) {
+          add(metaIn[i], dataIn[i], lens[i]);
+          win = Math.max(win, window);
+          order[i] = ((long) ((int) firstHash ^ Integer.MIN_VALUE) << 32) | i;
+          second[i] = this.second;
+        }
+      } finally {
+        writes.finish();
+        Arrays.fill(scratch, '\0');
+        Arrays.fill(kept, 0L);
+        Arrays.fill(hashes, 0L);
       }
       return win;
     }
 
-    void add(int m, Object d, int l, long[] filter, int words) {
-      int k = 0;
-      if (!FormSet.mayHoldSkipped(m)) {
-        k = Math.min(l, scratch.length);
-        FormSet.fill(m, d, scratch, k);
-        for (int j = 0; j < k; j++) {
-          kept[j] = fold(scratch[j]);
-          keptAt[j] = j;
+    /**
+     * {@link #add} for a form without skipped characters (every encoded form): its q-gram at
+     * offset {@code r} is its characters {@code r..r+q-1}, so each offset costs a shift and a hash.
+     */
+    private void addEncoded(int m, Object d, int l) {
+      char[] c = scratch;
+      int k = Math.min(l, c.length);
+      FormSet.fill(m, d, c, k);
+      long g = 0;
+      for (int x = 0; x < q; x++) {
+        g |= fold(c[x]) << (8 * x);
+      }
+      long[] hs = hashes;
+      hs[0] = mix(g);
+      firstHash = hs[0];
+      int top = 8 * (q - 1);
+      for (int r = 1; r < step; r++) {
+        g = (g >>> 8) | (fold(c[r + q - 1]) << top);
+        hs[r] = mix(g);
+      }
+      writes.addAll(hs, step);
+      window = (m & FormSet.TOLERANT) != 0 ? q + (q - 1) * MAX_GAP : q;
+      second = 0;
+      if (k >= 2 * q) {
+        long g2 = 0;
+        for (int x = 0; x < q; x++) {
+          g2 |= fold(c[q + x]) << (8 * x);
         }
-      } else {
-        char[] c = (char[]) d;
-        boolean rev = FormSet.kind(m) == FormSet.REVERSED;
-        int keptFromLast = 0;
-        for (int j = 0; j < l; j++) {
-          char ch = c[rev ? l - 1 - j : j];
-          if (isSkipped(ch)) {
-            continue;
-          }
-          if (k == kept.length) {
-            kept = Arrays.copyOf(kept, k * 2);
-            keptAt = Arrays.copyOf(keptAt, k * 2);
-          }
-          kept[k] = fold(ch);
-          keptAt[k] = j;
-          k++;
-          if (j >= step - 1) {
-            keptFromLast++;
-          }
-          if (keptFromLast >= q && k >= 2 * q) {
-            break; // the q-grams at the first `step` offsets and the second q-gram are complete
-          }
+        second = secondKeyOf(g2);
+      }
+    }
+
+    void add(int m, Object d, int l) {
+      if (!FormSet.mayHoldSkipped(m)) {
+        addEncoded(m, d, l);
+        return;
+      }
+      int k = 0;
+      char[] c = (char[]) d;
+      boolean rev = FormSet.kind(m) == FormSet.REVERSED;
+      int keptFromLast = 0;
+      for (int j = 0; j < l; j++) {
+        char ch = c[rev ? l - 1 - j : j];
+        if (isSkipped(ch)) {
+          continue;
+        }
+        if (k == kept.length) {
+          long[] grown = Arrays.copyOf(kept, k * 2);
+          Arrays.fill(kept, 0L); // held the form's characters
+          kept = grown;
+          keptAt = Arrays.copyOf(keptAt, k * 2);
+        }
+        kept[k] = fold(ch);
+        keptAt[k] = j;
+        k++;
+        if (j >= step - 1) {
+          keptFromLast++;
+        }
+        if (keptFromLast >= q && k >= 2 * q) {
+          break; // the q-grams at the first `step` offsets and the second q-gram are complete
         }
       }
       boolean tolerant = (m & FormSet.TOLERANT) != 0;
@@ -584,7 +707,7 @@ final class Matcher {
           if (r == 0) {
             firstHash = h;
           }
-          filter[wordOf(h, words)] |= bits(h);
+          writes.add(h);
         }
         int span = keptAt[first + q - 1] + 1 - r;
         win = Math.max(win, tolerant ? span + (span - 1) * MAX_GAP : span);
@@ -633,12 +756,12 @@ final class Matcher {
     return below | colon;
   }
 
-  private static int wordOf(long h, int words) {
+  static int wordOf(long h, int words) {
     return (int) (((h >>> 32) * words) >>> 32);
   }
 
   /** The {@link #K} bits of {@code h} in its filter word. */
-  private static long bits(long h) {
+  static long bits(long h) {
     return (1L << h) | (1L << (h >>> 6)) | (1L << (h >>> 12)) | (1L << (h >>> 18));
   }
 
