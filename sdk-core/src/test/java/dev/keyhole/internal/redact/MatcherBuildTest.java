@@ -59,7 +59,8 @@ class MatcherBuildTest {
       values.add(randomSecret(32));
       engine.register(SecretValue.ofString(values.get(i)), SecretHandle.of("v" + i));
     }
-    KeyholeRedactionEngine.MatcherStats stats = engine.rebuildNow();
+    engine.rebuildNow();
+    KeyholeRedactionEngine.MatcherStats stats = engine.matcherStats();
     long filterEntries = (long) stats.patterns() * stats.step();
     assertThat(filterEntries * Matcher.BITS_PER_ENTRY / 64)
         .as("the filter is large enough for block-ordered writes")
