@@ -83,7 +83,10 @@ final class Matcher {
    */
   private static final class Scratch {
     byte[] buf = new byte[CHUNK + MIN_WINDOW + MAX_STEP + 8];
-    /** Each sample's filter bits (-1 for a sample without a complete q-gram: never a hit). */
+    /**
+     * Each sample's filter bits (-1 for a sample without a complete q-gram: a hit only on a
+     * saturated word, which {@code candidates} then skips).
+     */
     final long[] bits = new long[CHUNK];
     /** Each sample's filter word. */
     final int[] word = new int[CHUNK];
@@ -424,8 +427,8 @@ final class Matcher {
     int[] ownerOld = owner.clone();
     long[] order = new long[k];
     int[] second = new int[k];
-    int win = Math.max(window,
-        new Grams(q, step, new FilterWrites(f, (long) k * step)).addAll(k, metaIn, dataIn, lens, order, second));
+    int win = Math.max(window, new Grams(q, step, new FilterWrites(f, (long) k * step))
+        .addAll(k, metaIn, dataIn, lens, order, second));
     Arrays.sort(order);
     // Drop duplicates (of a present pattern, or of an earlier new one), merging their owners.
     int kept = 0;
@@ -728,6 +731,12 @@ final class Matcher {
     return (int) (((key & 0xFFFFFFFFL) * length) >>> 32);
   }
 
+  /** Whether some pattern may have first-q-gram key {@code key} (the small filter; no misses). */
+  private boolean mayBeFirstKey(int key) {
+    long fb = firstBits(key);
+    return (firstFilter[firstWord(key, firstFilter.length)] & fb) == fb;
+  }
+
   private static long firstBits(int key) {
     int k = key * 0x9E3779B9;
     return (1L << k) | (1L << (k >>> 6)) | (1L << (k >>> 12));
@@ -844,7 +853,7 @@ final class Matcher {
       return out;
     } finally {
       // The buffers outlive the call (one per thread): leave no copy of the scanned text in them
-      // (a sample's hash is a bijection of its q-gram).
+      // (a sample's word and bits are derived from its q-gram).
       Arrays.fill(buf, 0, used, (byte) 0);
       Arrays.fill(sampleBits, 0, hashed, 0L);
       Arrays.fill(sampleWord, 0, hashed, 0);
@@ -981,8 +990,7 @@ final class Matcher {
   private @Nullable MatchList startsAt(
       String text, int start, int to, long g, @Nullable MatchList out) {
     int key = (int) mix(g);
-    long fb = firstBits(key);
-    if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
+    if (!mayBeFirstKey(key)) {
       return out;
     }
     int second = -1; // not computed yet; 0: the text has no complete second q-gram in reach
@@ -1101,8 +1109,7 @@ final class Matcher {
       return at + window > end; // the text ended before the window: more may come
     }
     int key = (int) mix(g);
-    long fb = firstBits(key);
-    if ((firstFilter[firstWord(key, firstFilter.length)] & fb) != fb) {
+    if (!mayBeFirstKey(key)) {
       return false;
     }
     for (int i = dir[key >>> dirShift], e = dir[(key >>> dirShift) + 1]; i < e; i++) {
